@@ -1,0 +1,57 @@
+"""implicitflow: the OAuth2 implicit flow in the browser, for Brython and plain JavaScript apps.
+
+    from implicitflow import ImplicitFlow, getresponse
+
+    flow = ImplicitFlow(getresponse(client_id="...", redirect_uri="https://app.example/"))
+    flow.handle_redirect()      # on every page load
+    if flow.token is None:
+        flow.login(return_to="/inbox")
+"""
+
+from .errors import (
+    ApiError,
+    AuthorizationDeniedError,
+    ConfigurationError,
+    ImplicitFlowError,
+    LoginRequiredError,
+    MalformedResponseError,
+    NetworkError,
+    RateLimitedError,
+    StateMismatchError,
+    TokenExpiredError,
+    UnsafeReturnToError,
+)
+from .flow import ImplicitFlow, LoginResult
+from .providers import Provider, getresponse, getresponse_max
+from .token import Token
+
+__all__ = [
+    "ApiError",
+    "AuthorizationDeniedError",
+    "ConfigurationError",
+    "ImplicitFlow",
+    "ImplicitFlowError",
+    "LoginRequiredError",
+    "LoginResult",
+    "MalformedResponseError",
+    "NetworkError",
+    "Provider",
+    "RateLimitedError",
+    "StateMismatchError",
+    "Token",
+    "TokenExpiredError",
+    "UnsafeReturnToError",
+    "getresponse",
+    "getresponse_max",
+]
+
+try:
+    # Only Brython has a `javascript` module; `sys` would cost the 5 MB stdlib bundle there.
+    import javascript  # noqa: F401
+except ImportError:  # CPython: the pure core only
+    pass
+else:
+    # In a page, importing the package is enough for plain JavaScript to use it.
+    from . import javascript_api
+
+    javascript_api.publish()

@@ -1,0 +1,128 @@
+"""Typed errors: every failure a program can branch on, none of them carrying a token."""
+
+
+def describe(value, limit=24):
+    """A short, safe rendering of an untrusted value for an error message.
+
+    Values that came from a fragment are shown truncated and repr-escaped, so a
+    message never carries a whole credential nor markup that could be mistaken
+    for HTML by a careless caller.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return repr(text)
+
+
+class ImplicitFlowError(Exception):
+    """Base class. `kind` is a stable, machine-readable name for the failure."""
+
+    kind = "implicitflow_error"
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self):
+        """The error as plain data (for the JavaScript API and for logging)."""
+        data = {"name": type(self).__name__, "kind": self.kind, "message": str(self)}
+        for name in self.fields:
+            data[name] = getattr(self, name)
+        return data
+
+    fields = ()
+
+
+class ConfigurationError(ImplicitFlowError, ValueError):
+    """The application passed an option that cannot work (a bad domain, a bad storage name)."""
+
+    kind = "configuration_error"
+
+
+class UnsafeReturnToError(ImplicitFlowError, ValueError):
+    """`return_to` was not a same-origin path, so following it could be an open redirect."""
+
+    kind = "unsafe_return_to"
+
+
+class MalformedResponseError(ImplicitFlowError):
+    """The authorization response in the fragment is not a well-formed RFC 6749 response."""
+
+    kind = "malformed_response"
+
+
+class StateMismatchError(ImplicitFlowError):
+    """The response's `state` does not match a login this tab started (RFC 6749 10.12).
+
+    `reason` is one of "missing", "unknown", "replayed", "stale", "corrupt".
+    """
+
+    kind = "state_mismatch"
+    fields = ("reason",)
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
+class AuthorizationDeniedError(ImplicitFlowError):
+    """The provider answered with `#error=...` (RFC 6749 4.2.2.1), e.g. the user clicked Deny."""
+
+    kind = "authorization_denied"
+    fields = ("error", "description")
+
+    def __init__(self, error, description=None):
+        message = "The provider refused the authorization: " + error
+        if description:
+            message += " (" + description + ")"
+        super().__init__(message)
+        self.error = error
+        self.description = description
+
+
+class LoginRequiredError(ImplicitFlowError):
+    """There is no valid token: the user must sign in (again)."""
+
+    kind = "login_required"
+
+
+class TokenExpiredError(LoginRequiredError):
+    """The token expired, or the API said it is no longer valid (GetResponse code 1014)."""
+
+    kind = "token_expired"
+
+
+class NetworkError(ImplicitFlowError):
+    """The request never got an HTTP answer: offline, DNS, or blocked by CORS."""
+
+    kind = "network_error"
+
+
+class ApiError(ImplicitFlowError):
+    """The API answered with an error; for GetResponse the fields of its error body."""
+
+    kind = "api_error"
+    fields = ("http_status", "code", "more_info")
+
+    def __init__(self, http_status, code=None, message=None, more_info=None):
+        text = "The API answered HTTP " + str(http_status)
+        if code is not None:
+            text += " with code " + str(code)
+        if message:
+            text += ": " + message
+        Exception.__init__(self, text)
+        self.message = message or text
+        self.http_status = http_status
+        self.code = code
+        self.more_info = more_info
+
+
+class RateLimitedError(ApiError):
+    """The API's quota is used up (HTTP 429, GetResponse code 1015); `reset` says when it refills."""
+
+    kind = "rate_limited"
+    fields = ApiError.fields + ("reset",)
+
+    def __init__(self, http_status, code=None, message=None, more_info=None, reset=None):
+        super().__init__(http_status, code, message, more_info)
+        self.reset = reset

@@ -1,0 +1,258 @@
+"""`ImplicitFlow`: sign-in with `response_type=token`, token upkeep and API calls.
+
+Everything the browser provides (clock, randomness, storage, the address bar,
+timers, fetch) comes from an environment object; in a page it is
+`browser_environment.BrowserEnvironment`, the only module that touches
+Brython's `browser`. That keeps this module plain Python, tested under CPython.
+"""
+
+from . import form_urlencoded
+from .api_response import read_api_response
+from .authorization_response import (
+    is_authorization_response,
+    parse_fragment,
+    read_authorization_response,
+)
+from .errors import (
+    ConfigurationError,
+    ImplicitFlowError,
+    LoginRequiredError,
+    MalformedResponseError,
+    NetworkError,
+    TokenExpiredError,
+    describe,
+)
+from .events import Events
+from .pending_login import STATE_BYTES, PendingLogin, PendingLogins, new_state
+from .return_to import safe_return_to
+from .storage import MemoryStorage
+from .token import Token, TokenStore
+
+STORAGE_KINDS = ("session", "memory", "local")
+
+#: Browsers cap setTimeout at 2**31-1 ms (about 24.8 days); longer delays fire at once.
+MAX_TIMER_SECONDS = 2147483
+
+
+class LoginResult:
+    """What `handle_redirect()` returns after a successful sign-in."""
+
+    __slots__ = ("token", "return_to")
+
+    def __init__(self, token, return_to):
+        self.token = token
+        self.return_to = return_to
+
+    def __repr__(self):
+        return "LoginResult(token=" + repr(self.token) + ", return_to=" + repr(self.return_to) + ")"
+
+
+def join_api_url(base, path):
+    """`base` + `path`, unless `path` is already absolute."""
+    if path.startswith("https://") or path.startswith("http://"):
+        return path
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+class ImplicitFlow:
+    """The OAuth2 implicit flow for one provider and client, in one page."""
+
+    def __init__(self, provider, storage="session", expiring_margin=60, api_base=None,
+                 clock_skew=5, login_on_expiry=False, environment=None):
+        if storage not in STORAGE_KINDS:
+            raise ConfigurationError(
+                "storage must be one of " + ", ".join(STORAGE_KINDS) + ", got " + describe(storage)
+            )
+        if environment is None:
+            from .browser_environment import BrowserEnvironment  # only ever imported in a page
+
+            environment = BrowserEnvironment()
+        self.provider = provider
+        self.api_base = api_base or provider.api_base
+        self.expiring_margin = expiring_margin
+        self.clock_skew = clock_skew
+        self.login_on_expiry = login_on_expiry
+        self._env = environment
+        self._events = Events(report_failure=environment.report_callback_failure)
+        # Pending logins must survive the redirect, and stay in this tab: always sessionStorage.
+        self._pending = PendingLogins(environment.storage("session"))
+        token_storage = MemoryStorage() if storage == "memory" else environment.storage(storage)
+        self._tokens = TokenStore(token_storage, provider.client_id)
+        self._timers = []
+        self._known_token = self._load_token()
+        environment.on_wake(self._recheck)
+        environment.on_storage_change(self._on_storage_change)
+        self._schedule()
+
+    # -- events -----------------------------------------------------------------------
+
+    def on(self, name, callback):
+        """Subscribe to "login", "logout", "expiring", "expired" or "error"; returns unsubscribe."""
+        return self._events.on(name, callback)
+
+    # -- the token ---------------------------------------------------------------------
+
+    @property
+    def token(self):
+        """The current token while it is valid, else None. Every read checks the clock,
+        since a sleeping tab misses its timers."""
+        token = self._known_token
+        if token is None:
+            return None
+        if token.is_valid(self._env.now(), self.clock_skew):
+            return token
+        self._expire()
+        return None
+
+    def _load_token(self):
+        try:
+            return self._tokens.load()
+        except MalformedResponseError as error:
+            self._events.emit("error", error)
+            return None
+
+    def _expire(self):
+        if self._known_token is None:
+            return
+        self._known_token = None
+        self._tokens.clear()
+        self._cancel_timers()
+        self._events.emit("expired")
+
+    def _recheck(self):
+        self.token  # noqa: B018 -- reading it fires "expired" when due
+
+    # -- timers ------------------------------------------------------------------------
+
+    def _cancel_timers(self):
+        for handle in self._timers:
+            self._env.clear_timeout(handle)
+        self._timers = []
+
+    def _schedule(self):
+        self._cancel_timers()
+        token = self._known_token
+        if token is None:
+            return
+        now = self._env.now()
+        expires = token.expires_at - self.clock_skew
+        expiring = expires - self.expiring_margin
+        if expiring > now:
+            self._timers.append(self._env.set_timeout(
+                min(expiring - now, MAX_TIMER_SECONDS), self._fire_expiring))
+        self._timers.append(self._env.set_timeout(
+            min(max(expires - now, 0), MAX_TIMER_SECONDS), self._recheck))
+
+    def _fire_expiring(self):
+        token = self.token
+        if token is not None:
+            self._events.emit("expiring", token)
+
+    # -- sign-in and sign-out ---------------------------------------------------------
+
+    def login(self, return_to=None):
+        """Save a one-time pending login and send the browser to the provider."""
+        now = self._env.now()
+        login = PendingLogin(new_state(self._env.random_bytes(STATE_BYTES)), now,
+                             safe_return_to(return_to))
+        self._pending.purge(now)
+        self._pending.add(login)
+        self._env.navigate(self.provider.authorization_url(login.state))
+
+    def handle_redirect(self):
+        """Finish a sign-in if this page load is the provider's redirect; else return None.
+
+        The fragment leaves the address bar and history before anything is
+        checked, so even a rejected response leaves no token in the URL. The
+        state is matched (and consumed) before an error or a token is believed.
+        """
+        fragment = self._env.read_fragment()
+        if not fragment or not is_authorization_response(fragment):
+            return None
+        self._env.scrub_fragment()
+        now = self._env.now()
+        try:
+            params = parse_fragment(fragment)
+            login = self._pending.take(params.get("state"), now)
+            response = read_authorization_response(params, self.provider.default_expires_in)
+        except ImplicitFlowError as error:
+            self._events.emit("error", error)
+            raise
+        token = Token(response.access_token, response.token_type, now + response.expires_in,
+                      response.scope)
+        self._tokens.save(token)
+        self._known_token = token
+        self._schedule()
+        self._events.emit("login", token)
+        return LoginResult(token, login.return_to)
+
+    def logout(self):
+        """Forget the token (here and, with shared storage, in every tab)."""
+        had_token = self._known_token is not None
+        self._known_token = None
+        self._tokens.clear()
+        self._cancel_timers()
+        if had_token:
+            self._events.emit("logout")
+
+    def _on_storage_change(self, key):
+        """Another tab changed shared storage (localStorage): follow its login or logout."""
+        if key is not None and key != self._tokens.key:
+            return
+        before = self._known_token
+        self._known_token = self._load_token()
+        self._schedule()
+        if before is not None and self._known_token is None:
+            self._events.emit("logout")
+        elif self._known_token is not None and self._known_token != before:
+            self._events.emit("login", self._known_token)
+
+    # -- API calls ---------------------------------------------------------------------
+
+    def request_headers(self, headers=None):
+        """Headers for an API call: the provider's (X-Domain for MAX), the bearer token, the app's."""
+        token = self.token
+        if token is None:
+            raise LoginRequiredError("Sign in first: there is no valid token")
+        merged = dict(self.provider.headers)
+        merged["Authorization"] = "Bearer " + token.access_token
+        merged["Accept"] = "application/json"
+        merged.update(headers or {})
+        return merged
+
+    async def fetch(self, path, method="GET", json=None, headers=None, params=None):
+        """Call the API; return its parsed JSON or raise a typed error.
+
+        A 401/403 with GetResponse code 1014 means the token is gone: it is
+        dropped, "expired" fires, and `TokenExpiredError` is raised.
+        """
+        all_headers = self.request_headers(headers)
+        url = join_api_url(self.api_base or "", path)
+        if params:
+            url += ("&" if "?" in url else "?") + form_urlencoded.encode(
+                [(str(k), str(v)) for k, v in params.items()])
+        body = None
+        if json is not None:
+            body = self._env.dump_json(json)
+            all_headers["Content-Type"] = "application/json"
+        try:
+            status, text, reset = await self._env.fetch(url, method, all_headers, body)
+        except NetworkError as error:
+            self._events.emit("error", error)
+            raise
+        data = None
+        if text:
+            try:
+                data = self._env.parse_json(text)
+            except ValueError:
+                if 200 <= status < 300:
+                    raise NetworkError(
+                        "The API answered HTTP " + str(status) + " with a body that is not JSON"
+                    ) from None
+        try:
+            return read_api_response(status, data, reset)
+        except TokenExpiredError:
+            self._expire()
+            if self.login_on_expiry:
+                self.login(self._env.current_path())
+            raise

@@ -1,0 +1,98 @@
+"""`window.implicitflow`: the same flow for apps written in plain JavaScript.
+
+    const flow = implicitflow.create({provider: "getresponse", clientId, redirectUri});
+    const result = await flow.handleRedirect();   // {accessToken, tokenType, expiresAt, returnTo} or null
+"""
+
+from . import browser_environment as js
+from .errors import ConfigurationError, ImplicitFlowError
+from .flow import ImplicitFlow
+from .providers import Provider, getresponse, getresponse_max
+
+
+def error_to_data(error):
+    if isinstance(error, ImplicitFlowError):
+        return error.to_dict()
+    return {"name": type(error).__name__, "kind": "internal_error", "message": str(error)}
+
+
+def token_to_data(token):
+    if token is None:
+        return None
+    return {"accessToken": token.access_token, "tokenType": token.token_type,
+            "expiresAt": token.expires_at * 1000, "scope": token.scope}
+
+
+def provider_from_options(options):
+    provider = js.option(options, "provider", "getresponse")
+    client_id = js.option(options, "clientId")
+    redirect_uri = js.option(options, "redirectUri")
+    if provider == "getresponse":
+        urls = {}
+        if js.option(options, "authorizeUrl"):
+            urls["authorize_url"] = js.option(options, "authorizeUrl")
+        return getresponse(client_id, redirect_uri, **urls)
+    if provider == "getresponse_max":
+        return getresponse_max(client_id, redirect_uri, js.option(options, "domain"),
+                               js.option(options, "region", "us"),
+                               authorize_url=js.option(options, "authorizeUrl"))
+    if isinstance(provider, str):
+        raise ConfigurationError(
+            "provider must be 'getresponse', 'getresponse_max' or {authorizeUrl, apiBase}"
+        )
+    headers = js.option(provider, "headers")
+    return Provider(js.option(provider, "authorizeUrl"), js.option(provider, "apiBase"),
+                    client_id, redirect_uri,
+                    headers=None if headers is None else js.from_javascript(headers),
+                    scope=js.option(provider, "scope"))
+
+
+def create(options=None):
+    """`implicitflow.create({...})` -> an object with the flow's methods, in JavaScript style."""
+    flow = ImplicitFlow(
+        provider_from_options(options),
+        storage=js.option(options, "storage", "session"),
+        expiring_margin=js.option(options, "expiringMargin", 60),
+        api_base=js.option(options, "apiBase"),
+    )
+
+    async def handle_redirect():
+        result = flow.handle_redirect()
+        if result is None:
+            return None
+        data = token_to_data(result.token)
+        data["returnTo"] = result.return_to
+        return data
+
+    def fetch(path, init=None):
+        body = js.option(init, "body")
+        headers = js.option(init, "headers")
+        return js.promise(
+            lambda: flow.fetch(path, method=js.option(init, "method", "GET"),
+                               json=None if body is None else js.from_javascript(body),
+                               headers=None if headers is None else js.from_javascript(headers)),
+            error_to_data,
+        )
+
+    def on(name, callback):
+        def forward(value):
+            if isinstance(value, ImplicitFlowError):
+                callback(js.to_javascript(error_to_data(value)))
+            else:
+                callback(js.to_javascript(token_to_data(value)))
+
+        return flow.on(name, forward)
+
+    api = {
+        "handleRedirect": lambda: js.promise(handle_redirect, error_to_data),
+        "token": lambda: js.to_javascript(token_to_data(flow.token)),
+        "login": lambda init=None: flow.login(js.option(init, "returnTo")),
+        "logout": flow.logout,
+        "on": on,
+        "fetch": fetch,
+    }
+    return js.to_javascript(api)
+
+
+def publish():
+    js.publish("implicitflow", js.to_javascript({"create": create}), "implicitflow:ready")

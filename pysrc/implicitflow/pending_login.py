@@ -1,0 +1,139 @@
+"""Pending logins: the one-time `state` of each redirect this tab started (RFC 6749 10.12).
+
+Each login is its own record under its own key, so two logins started at once
+both complete, and a record is deleted the moment its answer is read, so the
+same callback URL cannot be used twice. A short-lived "used" marker remembers
+consumed states, so a replay is reported as such rather than as unknown.
+"""
+
+from . import form_urlencoded
+from .errors import MalformedResponseError, StateMismatchError, describe
+from .return_to import safe_return_to
+
+PENDING_PREFIX = "implicitflow.pending."
+USED_PREFIX = "implicitflow.used."
+
+#: A login older than this is refused: RFC 6749 gives no number; ten minutes is
+#: GetResponse's lifetime for authorization codes and ample for a consent page.
+STATE_TTL = 600
+
+#: Random bytes in a state: 256 bits, twice the 128 that RFC 6749 10.10 asks for.
+STATE_BYTES = 32
+
+
+def new_state(random_bytes):
+    """A URL-safe state (lowercase hex) from `random_bytes`, which must hold >= 16 bytes."""
+    if len(random_bytes) < 16:
+        raise ValueError("a state needs at least 128 bits of randomness")
+    return bytes(random_bytes).hex()
+
+
+def _is_state_shaped(state):
+    return 32 <= len(state) <= 128 and all(c in "0123456789abcdef" for c in state)
+
+
+class PendingLogin:
+    """A login in progress: its state, when it started, and where to go afterwards."""
+
+    __slots__ = ("state", "created_at", "return_to")
+
+    def __init__(self, state, created_at, return_to=None):
+        self.state = state
+        self.created_at = created_at
+        self.return_to = return_to
+
+    def to_storage_string(self):
+        pairs = [("state", self.state), ("created_at", repr(float(self.created_at)))]
+        if self.return_to is not None:
+            pairs.append(("return_to", self.return_to))
+        return form_urlencoded.encode(pairs)
+
+    @classmethod
+    def from_storage_string(cls, text):
+        """Read a stored record; a tampered or corrupt one raises `StateMismatchError("corrupt")`."""
+        try:
+            fields = form_urlencoded.decode_unique(text)
+            created_at = float(fields["created_at"])
+            login = cls(fields["state"], created_at, safe_return_to(fields.get("return_to")))
+        except (MalformedResponseError, KeyError, ValueError):
+            raise StateMismatchError(
+                "corrupt", "The stored login record is corrupt; start the login again"
+            ) from None
+        if created_at != created_at or not _is_state_shaped(login.state):  # NaN, or edited state
+            raise StateMismatchError(
+                "corrupt", "The stored login record is corrupt; start the login again"
+            )
+        return login
+
+    def is_stale(self, now):
+        # A record from the future was written by a wrong clock or by hand: refuse it too.
+        return not (self.created_at - 60 <= now < self.created_at + STATE_TTL)
+
+
+class PendingLogins:
+    """The store of pending logins, on top of any key-value storage (sessionStorage in a browser)."""
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def add(self, login):
+        self._storage.set(PENDING_PREFIX + login.state, login.to_storage_string())
+
+    def take(self, state, now):
+        """Remove and return the pending login for `state`, or raise `StateMismatchError`.
+
+        The record is deleted before it is judged: whatever the outcome, a state
+        is never accepted twice.
+        """
+        if not state:
+            raise StateMismatchError(
+                "missing", "The response carries no state, so it cannot be matched to a login"
+            )
+        if not _is_state_shaped(state):
+            raise StateMismatchError(
+                "unknown", "The response's state " + describe(state)
+                + " was not issued by this library"
+            )
+        key = PENDING_PREFIX + state
+        text = self._storage.get(key)
+        self._storage.remove(key)
+        if not text:
+            if self._storage.get(USED_PREFIX + state):
+                raise StateMismatchError(
+                    "replayed", "The response's state " + describe(state)
+                    + " was already used: a callback URL works only once"
+                )
+            raise StateMismatchError(
+                "unknown", "The response's state " + describe(state)
+                + " does not match a login started in this tab"
+            )
+        self._storage.set(USED_PREFIX + state, repr(float(now)))
+        login = PendingLogin.from_storage_string(text)
+        if login.state != state:
+            raise StateMismatchError(
+                "corrupt", "The stored login record does not belong to state " + describe(state)
+            )
+        if login.is_stale(now):
+            raise StateMismatchError(
+                "stale", "The login started more than " + str(STATE_TTL // 60)
+                + " minutes ago; start it again"
+            )
+        return login
+
+    def purge(self, now):
+        """Delete records and used-markers older than the TTL, and any that cannot be read."""
+        for key in self._storage.keys():
+            if key.startswith(PENDING_PREFIX):
+                try:
+                    stale = PendingLogin.from_storage_string(self._storage.get(key) or "").is_stale(now)
+                except StateMismatchError:
+                    stale = True
+                if stale:
+                    self._storage.remove(key)
+            elif key.startswith(USED_PREFIX):
+                try:
+                    used_at = float(self._storage.get(key) or "nan")
+                except ValueError:
+                    used_at = float("nan")
+                if not (now - used_at < STATE_TTL):
+                    self._storage.remove(key)

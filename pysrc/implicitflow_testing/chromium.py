@@ -1,0 +1,80 @@
+"""Finding a Chromium that Playwright can drive, and the flags it needs here.
+
+Playwright's own build is preferred when installed (the normal case on a laptop);
+otherwise a system Chromium: `$IMPLICITFLOW_CHROMIUM`, then the usual names on PATH.
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ENVIRONMENT_VARIABLE = "IMPLICITFLOW_CHROMIUM"
+SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+#: --no-sandbox because root in a container cannot use Chromium's sandbox; the rest stop
+#: background connections, which a machine without a network refuses one by one.
+CONTAINER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class ChromiumNotFound(RuntimeError):
+    """No usable Chromium: the message says how to get one."""
+
+
+def playwright_browsers_folder():
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured and configured != "0":
+        return Path(configured)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ms-playwright"
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ms-playwright"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ms-playwright"
+
+
+def playwright_chromium_installed():
+    """Whether `playwright install chromium` has run (looked up without starting Playwright,
+    which cannot be started from inside a running sync Playwright)."""
+    folder = playwright_browsers_folder()
+    patterns = ("chromium-*/chrome-*/chrome", "chromium-*/chrome-*/chrome.exe",
+                "chromium-*/chrome-*/Chromium.app", "chromium_headless_shell-*/chrome-*/*shell*")
+    return any(any(folder.glob(pattern)) for pattern in patterns)
+
+
+def find_chromium():
+    """(executable path or None for Playwright's own, description). Raises ChromiumNotFound."""
+    configured = os.environ.get(ENVIRONMENT_VARIABLE)
+    if configured:
+        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
+            raise ChromiumNotFound(
+                f"{ENVIRONMENT_VARIABLE}={configured} is not an executable file"
+            )
+        return configured, f"{configured} (from {ENVIRONMENT_VARIABLE})"
+    if playwright_chromium_installed():
+        return None, "Playwright's Chromium"
+    for name in SYSTEM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found, found
+    raise ChromiumNotFound(
+        "No Chromium found. Install one of: `python -m playwright install chromium` "
+        "(Playwright's own build), `apt-get install chromium` (Debian/Ubuntu), or set "
+        f"{ENVIRONMENT_VARIABLE} to the path of a Chromium or Chrome executable."
+    )
+
+
+def chromium_launch_args():
+    """Keyword arguments for `playwright.chromium.launch()`."""
+    executable, _ = find_chromium()
+    args = {"args": list(CONTAINER_FLAGS)}
+    if executable:
+        args["executable_path"] = executable
+    return args

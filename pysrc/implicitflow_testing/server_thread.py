@@ -1,0 +1,50 @@
+"""Serving an ASGI app with uvicorn on a background thread, on 127.0.0.1 and a free port."""
+
+import socket
+import threading
+import time
+
+import uvicorn
+
+
+class ServerThread:
+    """`with ServerThread(app) as server:` -> `server.url`, `server.port`; stops on exit."""
+
+    def __init__(self, app, host="127.0.0.1", port=0, log_level="warning"):
+        self.app = app
+        self.host = host
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))  # bound here, so port 0 yields its real port at once
+        self.port = self._socket.getsockname()[1]
+        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+                                timeout_keep_alive=30, backlog=2048)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, name=f"uvicorn:{self.port}", daemon=True)
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def _run(self):
+        self._server.run(sockets=[self._socket])
+
+    def start(self):
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the server on {self.url} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self):
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
