@@ -1,0 +1,116 @@
+"""`MockServer`: the mock GetResponse on a real port, with its switches as Python methods.
+
+    with run_mock_server() as server:
+        server.deny_next()
+        ...  # drive a browser to server.url + "/oauth2_authorize.html?..."
+"""
+
+import contextlib
+
+from .mock_app import MockApp
+from .mock_state import Client, Clock, MockState
+from .server_thread import ServerThread
+
+MAX_API_BASES = {"us": "api3.getresponse360.com", "pl": "api3.getresponse360.pl"}
+
+
+class MockServer:
+    """A running mock. Every switch here has an HTTP twin under /_mock/ for other languages."""
+
+    def __init__(self, thread: ServerThread, app: MockApp, max_region=None):
+        self._thread = thread
+        self.app = app
+        self.state = app.state
+        self.clock: Clock = app.state.clock
+        self.max_region = max_region
+
+    @property
+    def url(self):
+        return self._thread.url
+
+    @property
+    def port(self):
+        return self._thread.port
+
+    @property
+    def authorize_url(self):
+        return self.url + "/oauth2_authorize.html"
+
+    @property
+    def api_base(self):
+        return self.url + "/v3"
+
+    def url_for(self, path):
+        return self.url + "/" + path.lstrip("/")
+
+    # -- switches ------------------------------------------------------------------------
+
+    def reset(self):
+        """Forget clients, tokens, codes and the log; switches back to their defaults."""
+        self.state.reset()
+
+    def register_client(self, client_id, client_secret, redirect_uris, name=None):
+        return self.state.add_client(Client(client_id, client_secret, name or client_id,
+                                            list(redirect_uris)))
+
+    def deny_next(self):
+        """The next authorization is denied (as if the user clicked Deny)."""
+        self.state.switches.next_consent = "deny"
+
+    def approve_next(self):
+        self.state.switches.next_consent = "allow"
+
+    def wrong_state_next(self):
+        """The next authorization redirects with a state the client never sent."""
+        self.state.switches.next_consent = "wrong_state"
+
+    def set_auto_approve(self, enabled=True):
+        self.state.switches.auto_approve = enabled
+
+    def expire_tokens(self, access_token=None):
+        """Expire one token, or all; returns how many."""
+        return self.state.expire_tokens(access_token)
+
+    def set_token_lifetime(self, seconds):
+        """Lifetime of new tokens in seconds; None restores the seed's 3600 / 86400."""
+        self.state.switches.token_lifetime = seconds
+
+    def fail_api(self, status, code, count=1, message=None):
+        """Answer the next `count` API calls with GetResponse's error body for `code`."""
+        self.state.switches.api_error = {"status": status, "code": code, "remaining": count,
+                                         "message": message}
+
+    def set_latency(self, ms):
+        self.state.switches.latency_ms = ms
+
+    def set_refresh_rotation(self, enabled=True):
+        self.state.switches.rotate_refresh_tokens = enabled
+
+    def requests(self):
+        """The redacted request log, oldest first."""
+        with self.state.lock:
+            return list(self.state.requests)
+
+    def tokens(self):
+        with self.state.lock:
+            return list(self.state.tokens.values())
+
+
+@contextlib.contextmanager
+def run_mock_server(host="127.0.0.1", port=0, auto_approve=False, max_region=None,
+                    max_domains=(), allow_origins=(), rotate_refresh_tokens=False, clock=None):
+    """Start the mock on a background thread; stop it on exit.
+
+    `max_region` ("us" or "pl") with `max_domains` makes it a GetResponse MAX environment:
+    token requests and API calls must then carry `X-Domain` naming one of the domains.
+    """
+    if max_region is not None and max_region not in MAX_API_BASES:
+        raise ValueError("max_region must be 'us' or 'pl'")
+    if max_region and not max_domains:
+        raise ValueError("a MAX environment needs at least one custom domain")
+    state = MockState(clock=clock, auto_approve=auto_approve,
+                      max_domains=max_domains if max_region else (),
+                      rotate_refresh_tokens=rotate_refresh_tokens)
+    app = MockApp(state, allow_origins=allow_origins)
+    with ServerThread(app, host=host, port=port) as thread:
+        yield MockServer(thread, app, max_region)

@@ -1,0 +1,233 @@
+"""Everything the mock server remembers: clients, codes, tokens, failure switches, request log.
+
+All of it sits behind one lock, since tests change switches from their own
+thread while the server answers on its event loop.
+"""
+
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
+
+from .getresponse_api import RATE_LIMIT, RATE_WINDOW_SECONDS
+
+CODE_LIFETIME = 600  # GetResponse: "exchanged for the access_token in the next 10 minutes"
+#: Lifetimes of the seed document, per grant.
+DEFAULT_LIFETIMES = {
+    "implicit": 3600,
+    "authorization_code": 3600,
+    "client_credentials": 86400,
+    "refresh_token": 86400,
+}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+REQUEST_LOG_SIZE = 10000
+
+
+class Clock:
+    """Wall-clock time plus an offset that tests move forward instead of sleeping."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def now(self):
+        return time.time() + self.offset
+
+    def advance(self, seconds):
+        self.offset += seconds
+
+
+@dataclass
+class Client(ClientMixin):
+    """A registered application. `loopback=True` accepts any http://127.0.0.1 or
+    http://localhost redirect URI (any port, any path), as the demo client does."""
+
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uris: list
+    loopback: bool = False
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_default_redirect_uri(self):
+        # GetResponse's code flow sends no redirect_uri: the registered callback is used.
+        return self.redirect_uris[0] if self.redirect_uris else None
+
+    def get_allowed_scope(self, scope):
+        return "all" if scope else ""
+
+    def check_redirect_uri(self, redirect_uri):
+        if redirect_uri in self.redirect_uris:
+            return True
+        if not self.loopback:
+            return False
+        try:
+            parts = urlsplit(redirect_uri)
+            return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and not parts.fragment
+        except ValueError:
+            return False
+
+    def check_client_secret(self, client_secret):
+        return secrets.compare_digest(self.client_secret.encode(), client_secret.encode())
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        # GetResponse has one client, with a secret, for every flow: the implicit grant
+        # identifies it by client_id alone ("none"), the token endpoint by HTTP Basic.
+        return method in ("none", "client_secret_basic")
+
+    def check_response_type(self, response_type):
+        return response_type in ("code", "token")
+
+    def check_grant_type(self, grant_type):
+        return grant_type in ("authorization_code", "client_credentials", "refresh_token",
+                              "implicit")
+
+
+@dataclass
+class User:
+    """The one GetResponse account behind the consent page."""
+
+    account_id: str = "VfEy1"
+
+    def get_user_id(self):
+        return self.account_id
+
+
+@dataclass
+class AuthorizationCode(AuthorizationCodeMixin):
+    code: str
+    client_id: str
+    redirect_uri: str
+    request_redirect_uri: bool
+    scope: str
+    expires_at: float
+    user: User
+
+    def get_redirect_uri(self):
+        # RFC 6749 4.1.3: the token request repeats redirect_uri only if the authorization
+        # request carried one.
+        return self.redirect_uri if self.request_redirect_uri else None
+
+    def get_scope(self):
+        return self.scope
+
+
+@dataclass
+class IssuedToken(TokenMixin):
+    access_token: str
+    client_id: str
+    grant_type: str
+    expires_at: float
+    issued_at: float
+    refresh_token: str | None = None
+    domain: str | None = None
+    user: User | None = None
+    refresh_revoked: bool = False
+    calls: list = field(default_factory=list)  # times of API calls, for the rate limit
+
+    def check_client(self, client):
+        return client.client_id == self.client_id
+
+    def get_scope(self):
+        return ""
+
+    def get_expires_in(self):
+        return int(self.expires_at - self.issued_at)
+
+    def is_expired(self):
+        return False  # refresh tokens do not expire in GetResponse's documentation
+
+    def is_revoked(self):
+        return self.refresh_revoked
+
+
+@dataclass
+class Switches:
+    """Failure switches; `reset()` puts back these defaults."""
+
+    auto_approve: bool = False
+    next_consent: str | None = None  # "allow", "deny" or "wrong_state", used once
+    token_lifetime: int | None = None  # seconds for new tokens; None: the seed's lifetimes
+    api_error: dict | None = None  # {"status", "code", "message", "remaining"}
+    latency_ms: int = 0
+    rotate_refresh_tokens: bool = False
+
+
+class MockState:
+    def __init__(self, clock=None, auto_approve=False, max_domains=(), rotate_refresh_tokens=False):
+        self.lock = threading.RLock()
+        self.clock = clock or Clock()
+        self.max_domains = tuple(max_domains)
+        self._defaults = {"auto_approve": auto_approve,
+                          "rotate_refresh_tokens": rotate_refresh_tokens}
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.clients = {}
+            self.codes = {}
+            self.tokens = {}
+            self.refresh_tokens = {}
+            self.rate_buckets = {}
+            self.requests = deque(maxlen=REQUEST_LOG_SIZE)
+            self.request_total = 0
+            self.switches = Switches(**self._defaults)
+            self.clock.offset = 0.0
+            self.add_client(Client("demo-client", "demo-secret", "implicitflow demo",
+                                   ["http://localhost/callback"], loopback=True))
+
+    def add_client(self, client):
+        with self.lock:
+            self.clients[client.client_id] = client
+        return client
+
+    def lifetime(self, grant_type):
+        return self.switches.token_lifetime or DEFAULT_LIFETIMES[grant_type]
+
+    def save_token(self, token):
+        with self.lock:
+            self.tokens[token.access_token] = token
+            if token.refresh_token:
+                self.refresh_tokens[token.refresh_token] = token
+
+    def expire_tokens(self, access_token=None):
+        """Make one token (or all) expired now; returns how many were changed."""
+        with self.lock:
+            now = self.clock.now()
+            chosen = [self.tokens[access_token]] if access_token in self.tokens else (
+                list(self.tokens.values()) if access_token is None else [])
+            for token in chosen:
+                token.expires_at = min(token.expires_at, now)
+            return len(chosen)
+
+    def take_rate_limit(self, key):
+        """Count one call against `key`'s window; (remaining, seconds until reset)."""
+        with self.lock:
+            now = self.clock.now()
+            window_start, used = self.rate_buckets.get(key, (now, 0))
+            if now - window_start >= RATE_WINDOW_SECONDS:
+                window_start, used = now, 0
+            used += 1
+            self.rate_buckets[key] = (window_start, used)
+            return RATE_LIMIT - used, window_start + RATE_WINDOW_SECONDS - now
+
+    def take_api_error(self):
+        """The forced API error for this call, if one is armed."""
+        with self.lock:
+            forced = self.switches.api_error
+            if not forced:
+                return None
+            forced["remaining"] -= 1
+            if forced["remaining"] <= 0:
+                self.switches.api_error = None
+            return dict(forced)
+
+    def take_next_consent(self):
+        with self.lock:
+            decision, self.switches.next_consent = self.switches.next_consent, None
+            return decision

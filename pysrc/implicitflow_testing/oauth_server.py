@@ -1,0 +1,176 @@
+"""The OAuth2 protocol of the mock, done by Authlib's RFC 6749 grants.
+
+Authlib has no Starlette server integration, so this module supplies the two
+framework hooks it asks for (`create_oauth2_request`, `handle_response`) on top
+of a request whose query and form the web layer has already read.
+"""
+
+import logging
+import secrets
+from collections import defaultdict
+
+from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
+
+from .mock_state import CODE_LIFETIME, AuthorizationCode, IssuedToken, MockState, User
+
+# Authlib's grants log issued token dictionaries at DEBUG ("Grant token %r to %r"):
+# tokens must never reach a log, whatever level the application configures.
+logging.getLogger("authlib").setLevel(logging.INFO)
+
+
+def new_secret():
+    """40 hex characters, the shape of GetResponse's tokens and codes."""
+    return secrets.token_hex(20)
+
+
+class ParsedPayload(OAuth2Payload):
+    """The request's parameters: query and form together, every value of each kept."""
+
+    def __init__(self, pairs):
+        self._datalist = defaultdict(list)
+        for key, value in pairs:
+            self._datalist[key].append(value)
+        self._data = {key: values[0] for key, values in self._datalist.items()}
+
+    @property
+    def data(self):
+        return self._data
+
+    @property
+    def datalist(self):
+        return self._datalist
+
+
+class ParsedRequest(OAuth2Request):
+    def __init__(self, method, url, headers, query_pairs, form_pairs):
+        super().__init__(method=method, uri=url, headers=headers)
+        self.payload = ParsedPayload(query_pairs + form_pairs)
+        self._args = dict(query_pairs)
+        self._form = dict(form_pairs)
+
+    @property
+    def args(self):
+        return self._args
+
+    @property
+    def form(self):
+        return self._form
+
+
+class ImplicitGrant(grants.ImplicitGrant):
+    pass
+
+
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]
+
+    def save_authorization_code(self, code, request):
+        state = self.server.state
+        with state.lock:
+            state.codes[code] = AuthorizationCode(
+                code=code,
+                client_id=request.client.client_id,
+                redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+                request_redirect_uri=bool(request.payload.redirect_uri),
+                scope=request.payload.scope or "",
+                expires_at=state.clock.now() + CODE_LIFETIME,
+                user=request.user,
+            )
+
+    def query_authorization_code(self, code, client):
+        state = self.server.state
+        with state.lock:
+            found = state.codes.get(code)
+            if found and found.client_id == client.client_id and found.expires_at > state.clock.now():
+                return found
+            return None
+
+    def delete_authorization_code(self, authorization_code):
+        with self.server.state.lock:
+            self.server.state.codes.pop(authorization_code.code, None)
+
+    def authenticate_user(self, authorization_code):
+        return authorization_code.user
+
+    def generate_authorization_code(self):
+        return new_secret()
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    pass
+
+
+class RefreshTokenGrant(grants.RefreshTokenGrant):
+    def authenticate_refresh_token(self, refresh_token):
+        with self.server.state.lock:
+            token = self.server.state.refresh_tokens.get(refresh_token)
+            return token if token and not token.refresh_revoked else None
+
+    def authenticate_user(self, refresh_token):
+        return refresh_token.user or User()
+
+    def issue_token(self, user, refresh_token):
+        rotate = self.server.state.switches.rotate_refresh_tokens
+        token = self.generate_token(user=user, scope=None, include_refresh_token=rotate)
+        if not rotate:
+            # GetResponse's documented refresh answer repeats the same refresh_token.
+            token["refresh_token"] = refresh_token.refresh_token
+        return token
+
+    def revoke_old_credential(self, refresh_token):
+        if self.server.state.switches.rotate_refresh_tokens:
+            with self.server.state.lock:
+                refresh_token.refresh_revoked = True
+                self.server.state.refresh_tokens.pop(refresh_token.refresh_token, None)
+
+
+class MockAuthorizationServer(AuthorizationServer):
+    """Authlib's server, bound to a `MockState` and to pre-parsed requests."""
+
+    def __init__(self, state: MockState):
+        super().__init__(scopes_supported=["all"])
+        self.state = state
+        self.register_token_generator("default", self._generate_token)
+        self.register_grant(ImplicitGrant)
+        self.register_grant(AuthorizationCodeGrant)
+        self.register_grant(ClientCredentialsGrant)
+        self.register_grant(RefreshTokenGrant)
+
+    def query_client(self, client_id):
+        with self.state.lock:
+            return self.state.clients.get(client_id)
+
+    def _generate_token(self, grant_type, client, user=None, scope=None, expires_in=None,
+                        include_refresh_token=True):
+        lifetime = self.state.lifetime(grant_type)
+        if grant_type == "implicit":
+            # GetResponse's fragment: lowercase "bearer", no scope.
+            return {"access_token": new_secret(), "token_type": "bearer", "expires_in": lifetime}
+        token = {"access_token": new_secret(), "expires_in": lifetime, "token_type": "Bearer",
+                 "scope": None}
+        if include_refresh_token and grant_type in ("authorization_code", "refresh_token"):
+            token["refresh_token"] = new_secret()
+        return token
+
+    def save_token(self, token, request):
+        now = self.state.clock.now()
+        self.state.save_token(IssuedToken(
+            access_token=token["access_token"],
+            client_id=request.client.client_id,
+            grant_type=request.payload.grant_type or "implicit",
+            expires_at=now + token["expires_in"],
+            issued_at=now,
+            refresh_token=token.get("refresh_token"),
+            domain=request.headers.get("x-domain"),
+            user=request.user,
+        ))
+
+    def send_signal(self, name, *args, **kwargs):
+        pass
+
+    def create_oauth2_request(self, request):
+        return request  # already a ParsedRequest
+
+    def handle_response(self, status, body, headers):
+        return status, body, headers
