@@ -14,9 +14,9 @@ exactly when they do.
 
 import ast
 import contextlib
-import io
 import gzip
 import hashlib
+import io
 import json
 import shutil
 import sys

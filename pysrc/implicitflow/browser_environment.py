@@ -6,6 +6,7 @@ standard-library bundle (see docs: a page that needs it loads a second slower).
 """
 
 import javascript
+
 from browser import aio, window
 
 from .errors import NetworkError

@@ -1,0 +1,36 @@
+"""Small steps of the seed's flows, shared by the mock's tests."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from .conftest import authorize_params
+
+
+def fragment_of(response):
+    assert response.status_code == 302, response.text
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).fragment).items()}
+
+
+def query_of(response):
+    assert response.status_code == 302, response.text
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
+
+
+def consent(http, decision="allow", **params):
+    return http.post("/oauth2_authorize.html", params=authorize_params(**params),
+                     data={"decision": decision})
+
+
+def authorization_code(http, **params):
+    response = consent(http, response_type="code", redirect_uri=None, **params)
+    return query_of(response)["code"]
+
+
+def token_request(http, data, auth=("demo-client", "demo-secret"), **kwargs):
+    return http.post("/v3/token", data=data, auth=auth, **kwargs)
+
+
+def code_grant_tokens(http):
+    response = token_request(http, {"grant_type": "authorization_code",
+                                    "code": authorization_code(http)})
+    assert response.status_code == 200, response.text
+    return response.json()
