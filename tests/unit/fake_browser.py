@@ -1,0 +1,111 @@
+"""A stand-in for the page (`browser_environment.BrowserEnvironment`) under CPython.
+
+It plays the browser, not our code: an address bar with history, sessionStorage
+and localStorage, a clock that tests move, timers that fire only when the clock
+passes them, and a fetch that answers from a script.
+"""
+
+import json
+import os
+
+from implicitflow.errors import NetworkError
+from implicitflow.storage import MemoryStorage
+
+
+class FakeBrowser:
+    def __init__(self, url="https://app.example/callback", now=1_700_000_000.0):
+        self.url = url
+        self.history = [url]
+        self.clock = now
+        self.session = MemoryStorage()
+        self.local = MemoryStorage()
+        self.timers = {}
+        self._next_timer = 1
+        self.navigations = []
+        self.wake_callbacks = []
+        self.storage_callbacks = []
+        self.responses = []
+        self.sent = []
+        self.callback_failures = []
+
+    # the address bar
+    def arrive(self, url):
+        self.url = url
+        self.history.append(url)
+
+    def read_fragment(self):
+        return "#" + self.url.split("#", 1)[1] if "#" in self.url else ""
+
+    def scrub_fragment(self):
+        self.url = self.url.split("#", 1)[0]
+        self.history[-1] = self.url
+
+    def current_path(self):
+        return "/" + self.url.split("://", 1)[1].split("/", 1)[1].split("#")[0]
+
+    def navigate(self, url):
+        self.navigations.append(url)
+
+    # clock, randomness, storage
+    def now(self):
+        return self.clock
+
+    def random_bytes(self, count):
+        return os.urandom(count)
+
+    def storage(self, kind):
+        return self.local if kind == "local" else self.session
+
+    # timers
+    def set_timeout(self, seconds, callback):
+        handle = self._next_timer
+        self._next_timer += 1
+        self.timers[handle] = (self.clock + seconds, callback)
+        return handle
+
+    def clear_timeout(self, handle):
+        self.timers.pop(handle, None)
+
+    def advance(self, seconds, timers_run=True):
+        """Move the clock; with `timers_run=False` the tab "slept" and no timer fired."""
+        target = self.clock + seconds
+        while timers_run:
+            due = sorted((when, handle) for handle, (when, _) in self.timers.items() if when <= target)
+            if not due:
+                break
+            when, handle = due[0]
+            self.clock = max(self.clock, when)
+            _, callback = self.timers.pop(handle)
+            callback()
+        if not timers_run:
+            self.timers.clear()
+        self.clock = target
+
+    def on_wake(self, callback):
+        self.wake_callbacks.append(callback)
+
+    def wake(self):
+        for callback in self.wake_callbacks:
+            callback()
+
+    def on_storage_change(self, callback):
+        self.storage_callbacks.append(callback)
+
+    def report_callback_failure(self, error):
+        self.callback_failures.append(error)
+
+    # HTTP
+    def answer(self, status, body=None, reset=None):
+        self.responses.append((status, None if body is None else json.dumps(body), reset))
+
+    def dump_json(self, value):
+        return json.dumps(value)
+
+    def parse_json(self, text):
+        return json.loads(text)
+
+    async def fetch(self, url, method, headers, body):
+        self.sent.append({"url": url, "method": method, "headers": headers, "body": body})
+        if not self.responses:
+            raise NetworkError("no answer")
+        return self.responses.pop(0)
