@@ -338,9 +338,10 @@ class TestFetch:
     @pytest.mark.parametrize("status", [401, 403])
     def test_1014_drops_the_token_fires_expired_and_raises(self, signed_in, browser, status):
         seen = record(signed_in, "expired")
-        browser.answer(status, {"httpStatus": status, "code": 1014, "message": "The access token provided is expired",
-                                "codeDescription": "", "moreInfo": "", "context": {"sentToken": "tok-123"},
-                                "uuid": ""})
+        browser.answer(status, {"httpStatus": status, "code": 1014,
+                                "message": "The access token provided is expired",
+                                "codeDescription": "", "moreInfo": "",
+                                "context": {"sentToken": "tok-123"}, "uuid": ""})
 
         with pytest.raises(TokenExpiredError) as caught:
             run(signed_in.fetch("/accounts"))
