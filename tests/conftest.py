@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from implicitflow_testing import ServerThread
+from implicitflow_testing.api_proxy import api_proxy_route
 from implicitflow_testing.static_site import static_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,12 @@ def site_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(site_root):
-    """The site on 127.0.0.1 (random port): `site.url + "/test/smoke.html"`."""
-    with ServerThread(static_app(site_root)) as server:
+def site(site_root, _getresponse_mock_session, _getresponse_max_mock_session):
+    """The site on 127.0.0.1 (random port): `site.url + "/test/smoke.html"`, with same-origin
+    API proxies `/api/getresponse` and `/api/getresponse-max` to the two mock servers."""
+    routes = [
+        api_proxy_route("/api/getresponse", _getresponse_mock_session.api_base),
+        api_proxy_route("/api/getresponse-max", _getresponse_max_mock_session.api_base),
+    ]
+    with ServerThread(static_app(site_root, routes)) as server:
         yield server
