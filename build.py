@@ -34,6 +34,12 @@ STDLIB_BUNDLE = "implicitflow_stdlib.js"
 #: Modules that brython.js itself provides: importing them costs nothing extra.
 BUILT_INTO_BRYTHON_JS = {"browser", "browser.aio", "browser.html", "javascript"}
 PACKAGE_PREFIX = "__BRYTHON__.loadBrythonPackage("
+#: Appended to the package file: plain JavaScript can await `implicitflowReady` from the
+#: moment the script tags have run, before Brython has imported anything.
+READY_PRELUDE = (
+    "window.implicitflowReady=window.implicitflowReady||new Promise(function(resolve)"
+    "{window.__implicitflowResolveReady=resolve});\n"
+)
 
 
 class BuildError(Exception):
@@ -82,7 +88,8 @@ def build_package(make_package, output):
     modules = json.loads(text[len(PACKAGE_PREFIX):-1])
     modules["$timestamp"] = int(source_hash(sources)[:12], 16)
     output.write_text(
-        PACKAGE_PREFIX + json.dumps(modules, sort_keys=True, separators=(",", ":")) + ")\n",
+        PACKAGE_PREFIX + json.dumps(modules, sort_keys=True, separators=(",", ":")) + ")\n"
+        + READY_PRELUDE,
         encoding="utf-8",
     )
 

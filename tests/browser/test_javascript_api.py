@@ -1,0 +1,68 @@
+"""window.implicitflow: the same flow for a plain JavaScript app."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def js_page(flow_page):
+    flow_page.url = flow_page.site.url + "/test/plain.html"
+    return flow_page
+
+
+def test_ready_promise_and_event_announce_the_api(js_page):
+    js_page.page.add_init_script(
+        "addEventListener('implicitflow:ready', () => { window.readyEventSeen = true; });")
+
+    assert js_page.open() is None
+    assert js_page.page.evaluate("window.readyEventSeen") is True
+    assert js_page.page.evaluate("typeof implicitflow.create") == "function"
+
+
+def test_sign_in_and_call_the_api_from_javascript(js_page):
+    js_page.open()
+    js_page.page.evaluate("flow.login({returnTo: '/inbox'})")
+    js_page.page.get_by_role("button", name="Allow").click()
+
+    outcome = js_page.arrived()
+
+    assert outcome["returnTo"] == "/inbox" and outcome["tokenType"] == "bearer"
+    assert len(outcome["accessToken"]) == 40
+    assert outcome["expiresAt"] > js_page.page.evaluate("Date.now()")
+    token = js_page.page.evaluate("flow.token()")
+    assert token["accessToken"] == outcome["accessToken"]
+    assert js_page.page.evaluate("window.jsEvents") == ["login"]
+    assert "#" not in js_page.page.url
+
+    account = js_page.page.evaluate("flow.fetch('/accounts')")
+    assert account["accountId"] == "VfEy1"
+
+
+def test_errors_reject_with_name_and_fields(js_page):
+    outcome = js_page.open(js_page.url + "#access_token=t&token_type=bearer&state=" + "c" * 64)
+
+    rejected = outcome["rejected"]
+    assert rejected["name"] == "StateMismatchError" and rejected["reason"] == "unknown"
+    assert rejected["message"]
+    assert js_page.page.evaluate("flow.token()") is None
+
+
+def test_fetch_without_a_token_rejects_with_login_required(js_page):
+    js_page.open()
+
+    error = js_page.page.evaluate("flow.fetch('/accounts').then(() => null, e => e)")
+
+    assert error["name"] == "LoginRequiredError"
+
+
+def test_logout_from_javascript(js_page):
+    js_page.open()
+    js_page.page.evaluate("flow.login()")
+    js_page.page.get_by_role("button", name="Allow").click()
+    js_page.arrived()
+
+    js_page.page.evaluate("flow.logout()")
+
+    assert js_page.page.evaluate("flow.token()") is None
+    assert js_page.page.evaluate("window.jsEvents") == ["login", "logout"]
