@@ -82,7 +82,7 @@ class BrowserEnvironment:
     # -- time --------------------------------------------------------------------------
 
     def set_timeout(self, seconds, callback):
-        return window.setTimeout(callback, int(seconds * 1000))
+        return window.setTimeout(callback, int(seconds * 1000) + 1)  # never early: round up
 
     def clear_timeout(self, handle):
         window.clearTimeout(handle)
@@ -147,7 +147,10 @@ def to_javascript(value):
             setattr(result, str(key), to_javascript(item))
         return result
     if isinstance(value, (list, tuple)):
-        return window.Array.from_([to_javascript(item) for item in value])
+        result = window.Array.new()
+        for item in value:
+            result.push(to_javascript(item))
+        return result
     return value
 
 

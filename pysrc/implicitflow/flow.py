@@ -32,6 +32,8 @@ STORAGE_KINDS = ("session", "memory", "local")
 
 #: Browsers cap setTimeout at 2**31-1 ms (about 24.8 days); longer delays fire at once.
 MAX_TIMER_SECONDS = 2147483
+#: Shortest wait for the expiry timer, so a timer that keeps firing early cannot spin.
+MIN_TIMER_SECONDS = 0.05
 
 
 class LoginResult:
@@ -141,7 +143,13 @@ class ImplicitFlow:
             self._timers.append(self._env.set_timeout(
                 min(expiring - now, MAX_TIMER_SECONDS), self._fire_expiring))
         self._timers.append(self._env.set_timeout(
-            min(max(expires - now, 0), MAX_TIMER_SECONDS), self._recheck))
+            min(max(expires - now, MIN_TIMER_SECONDS), MAX_TIMER_SECONDS), self._on_expiry_timer))
+
+    def _on_expiry_timer(self):
+        # Timers may fire a little early against Date.now() (or hit the setTimeout cap):
+        # if the token is still valid, wait again for the rest rather than miss "expired".
+        if self.token is not None:
+            self._schedule()
 
     def _fire_expiring(self):
         token = self.token

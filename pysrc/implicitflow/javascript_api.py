@@ -67,12 +67,16 @@ def create(options=None):
     def fetch(path, init=None):
         body = js.option(init, "body")
         headers = js.option(init, "headers")
-        return js.promise(
-            lambda: flow.fetch(path, method=js.option(init, "method", "GET"),
-                               json=None if body is None else js.from_javascript(body),
-                               headers=None if headers is None else js.from_javascript(headers)),
-            error_to_data,
-        )
+
+        # An async def, not a lambda returning the coroutine: Brython warns "never awaited"
+        # about a coroutine created in one frame and awaited in another.
+        async def call():
+            return await flow.fetch(
+                path, method=js.option(init, "method", "GET"),
+                json=None if body is None else js.from_javascript(body),
+                headers=None if headers is None else js.from_javascript(headers))
+
+        return js.promise(call, error_to_data)
 
     def on(name, callback):
         def forward(value):

@@ -25,9 +25,11 @@ def safe_return_to(path):
             + describe(path)
         )
     for char in path:
-        if char == "\\" or ord(char) < 0x20 or ord(char) == 0x7F:
+        code = ord(char)
+        # A lone surrogate (possible in a JavaScript string) cannot be encoded into a URL.
+        if char == "\\" or code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
             raise UnsafeReturnToError(
-                "return_to may not contain backslashes or control characters, got "
-                + describe(path)
+                "return_to may not contain backslashes, control characters or lone surrogates, "
+                "got " + describe(path)
             )
     return path

@@ -37,6 +37,8 @@ def test_sign_in_and_call_the_api_from_javascript(js_page):
 
     account = js_page.page.evaluate("flow.fetch('/accounts')")
     assert account["accountId"] == "VfEy1"
+    fields = js_page.page.evaluate("flow.fetch('/from-fields?perPage=2')")
+    assert [field["fromFieldId"] for field in fields] == ["TTzW", "TTz2"]
 
 
 def test_errors_reject_with_name_and_fields(js_page):

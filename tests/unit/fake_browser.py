@@ -27,6 +27,7 @@ class FakeBrowser:
         self.responses = []
         self.sent = []
         self.callback_failures = []
+        self.timers_early_by = 0.0  # real timers may fire a little early against Date.now()
 
     # the address bar
     def arrive(self, url):
@@ -60,7 +61,8 @@ class FakeBrowser:
     def set_timeout(self, seconds, callback):
         handle = self._next_timer
         self._next_timer += 1
-        self.timers[handle] = (self.clock + seconds, callback)
+        early = min(self.timers_early_by, seconds / 2)
+        self.timers[handle] = (self.clock + seconds - early, callback)
         return handle
 
     def clear_timeout(self, handle):

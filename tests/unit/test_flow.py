@@ -1,6 +1,5 @@
 """ImplicitFlow end to end against a stand-in page: the behaviour DESIGN.md and the issue specify."""
 
-import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -26,7 +25,16 @@ from .fake_browser import FakeBrowser
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    """Drive a coroutine that never suspends (the fake fetch answers at once).
+
+    Not asyncio.run(): pytest-playwright's sync API keeps an event loop running in this
+    thread once a browser test has run, and asyncio refuses to start a second one.
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("the coroutine suspended; the fake browser never should")
 
 
 def record(flow, *names):
@@ -197,6 +205,16 @@ class TestExpiry:
         assert seen == ["expiring", "expired"]
         assert signed_in.token is None
         browser.advance(1000)
+        assert seen == ["expiring", "expired"]
+
+    def test_expired_fires_even_when_timers_fire_early(self, flow, browser):
+        browser.timers_early_by = 0.002
+        return_from_provider(browser, flow, expires_in="300")
+        flow.handle_redirect()
+        seen = record(flow, "expiring", "expired")
+
+        browser.advance(300)
+
         assert seen == ["expiring", "expired"]
 
     def test_sleeping_tab_finds_the_token_expired_on_first_read(self, signed_in, browser):

@@ -14,7 +14,7 @@ def test_same_origin_paths_are_kept(path):
 @pytest.mark.parametrize("path", [
     "https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
     "javascript:alert(1)", "evil.example", "/\t/evil.example", "/\n/evil.example", "",
-    " /inbox", "/" + "a" * 3000, 42,
+    " /inbox", "/" + "a" * 3000, 42, "/\ud800",
 ])
 def test_anything_that_could_leave_the_site_is_refused(path):
     with pytest.raises(UnsafeReturnToError):
