@@ -1,0 +1,243 @@
+"""The benchmark: the toolkit against a plain-JavaScript baseline, measured in the same run.
+
+    python -m implicitflow_testing.bench [--runs 7] [--json bench-results.json]
+
+Everything runs on 127.0.0.1 in headless Chromium. It prints a table and writes the
+same figures as JSON; it exits non-zero only when something fails to run.
+"""
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
+
+from .chromium import chromium_launch_args
+from .mock_server import run_mock_server
+from .page_watch import PageWatch, PythonErrorInPage
+from .server_thread import ServerThread
+from .static_site import static_app
+
+DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+STATE = "5" * 64
+FRAGMENT = f"#access_token=2YotnFZFEjr1zCsicMWpAA&state={STATE}&token_type=bearer&expires_in=3600"
+PAGES = {"toolkit": "/bench/callback.html", "baseline": "/bench/baseline.html"}
+
+
+class BenchmarkFailed(Exception):
+    pass
+
+
+def spread(values):
+    values = sorted(values)
+    return {"median": round(statistics.median(values), 1), "min": round(values[0], 1),
+            "max": round(values[-1], 1), "runs": len(values)}
+
+
+def write_pending_login(page, site_url, kind):
+    """Go to a tiny same-origin page and leave the pending login its callback will look for."""
+    page.goto(site_url + "/bench/setup.html")
+    if kind == "toolkit":
+        record = PendingLogin(STATE, time.time()).to_storage_string()
+        page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [PENDING_PREFIX + STATE, record])
+    else:
+        page.evaluate("s => sessionStorage.setItem('baseline.pending.' + s, '1')", STATE)
+
+
+def load_callback(page, site_url, kind):
+    """(token-ready ms, fragment-scrubbed ms), both from navigation start."""
+    write_pending_login(page, site_url, kind)
+    watch = PageWatch(page)
+    page.goto(site_url + PAGES[kind] + FRAGMENT)
+    watch.wait_for_flag("tokenReady", timeout=30000)
+    ready, scrubbed, href = page.evaluate("[window.tokenReady, window.scrubbedAt, location.href]")
+    if ready < 0 or "access_token" in href:
+        raise BenchmarkFailed(f"the {kind} callback did not store the token cleanly")
+    return ready, scrubbed
+
+
+def measure_callbacks(browser, site_url, runs):
+    results = {}
+    for kind in PAGES:
+        cold, warm, scrubbed = [], [], []
+        for _ in range(runs):
+            context = browser.new_context()
+            ready, scrub = load_callback(context.new_page(), site_url, kind)
+            cold.append(ready)
+            scrubbed.append(scrub)
+            context.close()
+        context = browser.new_context()
+        page = context.new_page()
+        load_callback(page, site_url, kind)  # fills the HTTP cache (and Brython's indexedDB cache)
+        for _ in range(runs):
+            warm.append(load_callback(page, site_url, kind)[0])
+        context.close()
+        results[kind] = {"cold": spread(cold), "warm": spread(warm), "scrubbed_cold": spread(scrubbed)}
+    return results
+
+
+def measure_bytes(browser, site_url):
+    """Every file the toolkit's callback page loads, raw and gzip."""
+    context = browser.new_context()
+    page = context.new_page()
+    write_pending_login(page, site_url, "toolkit")
+    loaded = []
+    page.on("requestfinished", lambda request: loaded.append(request))
+    page.goto(site_url + PAGES["toolkit"] + FRAGMENT)
+    page.wait_for_function("window.tokenReady !== undefined", timeout=30000)
+    files = []
+    for request in loaded:
+        response = request.response()
+        if response is None or not response.ok:
+            continue
+        body = response.body()
+        files.append({"file": request.url.split("?")[0].split("#")[0].rsplit("/", 1)[-1],
+                      "raw": len(body), "gzip": len(gzip.compress(body, 9, mtime=0))})
+    context.close()
+    names = [f["file"] for f in files]
+    stdlib = [n for n in names if n == "brython_stdlib.js" or n.endswith(".py")]
+    return {"files": files, "raw": sum(f["raw"] for f in files),
+            "gzip": sum(f["gzip"] for f in files), "stdlib_modules_loaded": stdlib}
+
+
+def measure_login_to_token(browser, site_url, mock, runs):
+    mock.set_auto_approve(True)
+    times = []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(site_url + "/bench/setup.html")
+        page.evaluate("u => sessionStorage.setItem('bench.authorize', u)", mock.authorize_url)
+        watch = PageWatch(page)
+        page.goto(site_url + "/bench/login.html")
+        watch.wait_for_flag("pythonDone", timeout=30000)
+        page.evaluate("window.startLogin()")
+        times.append(watch.wait_for_flag("loginToToken", timeout=30000))
+        context.close()
+    return spread(times)
+
+
+async def _token_load(url, concurrency, requests_each):
+    latencies, errors = [], 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        async def worker():
+            nonlocal errors
+            for _ in range(requests_each):
+                started = time.perf_counter()
+                try:
+                    response = await client.post(url, data={"grant_type": "client_credentials"},
+                                                 auth=("demo-client", "demo-secret"))
+                    if response.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"concurrency": concurrency, "requests": len(latencies), "errors": errors,
+            "requests_per_second": round(len(latencies) / elapsed),
+            "p50_ms": round(latencies[len(latencies) // 2], 2),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2)}
+
+
+def measure_mock_throughput(total_requests=1600):
+    """The token endpoint of a mock running in its own process (as a test suite would use it)."""
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.cli", "--port", "0",
+                                "--quiet"], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0) + "/v3/token"
+        return [asyncio.run(_token_load(url, concurrency, max(20, total_requests // concurrency)))
+                for concurrency in (1, 8, 32)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def ratio(toolkit, baseline):
+    return round(toolkit / baseline, 2) if baseline else None
+
+
+def run(runs):
+    from playwright.sync_api import sync_playwright
+
+    if not (DIST / "bench" / "callback.html").exists():
+        raise BenchmarkFailed("web/dist is not built: run `python build.py` first")
+    results = {"runs": runs}
+    with run_mock_server() as mock, ServerThread(static_app(DIST)) as site, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**chromium_launch_args())
+        try:
+            callbacks = measure_callbacks(browser, site.url, runs)
+            results["callback"] = callbacks
+            results["ratios"] = {
+                phase: ratio(callbacks["toolkit"][phase]["median"], callbacks["baseline"][phase]["median"])
+                for phase in ("cold", "warm")}
+            results["bytes"] = measure_bytes(browser, site.url)
+            results["login_to_token"] = measure_login_to_token(browser, site.url, mock, runs)
+        finally:
+            browser.close()
+    results["mock_token_endpoint"] = measure_mock_throughput()
+    return results
+
+
+def table(results):
+    callback, lines = results["callback"], []
+    lines.append(f"Callback token-ready, ms from navigation start (median [min-max] of {results['runs']})")
+    for phase in ("cold", "warm"):
+        t, b = callback["toolkit"][phase], callback["baseline"][phase]
+        lines.append(f"  {phase:<5} toolkit {t['median']:>7.1f} [{t['min']:.1f}-{t['max']:.1f}]"
+                     f"   baseline {b['median']:>6.1f} [{b['min']:.1f}-{b['max']:.1f}]"
+                     f"   ratio {results['ratios'][phase]}x")
+    scrub_t, scrub_b = callback["toolkit"]["scrubbed_cold"], callback["baseline"]["scrubbed_cold"]
+    lines.append(f"Fragment scrubbed (cold), ms: toolkit {scrub_t['median']}   baseline {scrub_b['median']}"
+                 f"   (toolkit token-ready {callback['toolkit']['cold']['median']})")
+    size = results["bytes"]
+    lines.append(f"Bytes loaded by the callback page: {size['raw']:,} raw, {size['gzip']:,} gzip")
+    for entry in size["files"]:
+        lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['gzip']:>9,} B gzip")
+    lines.append("  standard-library modules loaded: "
+                 + (", ".join(size["stdlib_modules_loaded"]) or "none"))
+    login = results["login_to_token"]
+    lines.append(f"Login to token (auto-approve), ms: median {login['median']} [{login['min']}-{login['max']}]")
+    lines.append("Mock token endpoint (client_credentials):")
+    for load in results["mock_token_endpoint"]:
+        lines.append(f"  {load['concurrency']:>2} clients: {load['requests_per_second']:>5} req/s"
+                     f"  p50 {load['p50_ms']:>6} ms  p99 {load['p99_ms']:>6} ms"
+                     f"  errors {load['errors']} of {load['requests']}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.bench",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement (default 7)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        results = run(max(1, args.runs))
+    except (BenchmarkFailed, PythonErrorInPage, TimeoutError) as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
