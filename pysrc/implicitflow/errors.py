@@ -4,14 +4,24 @@
 def describe(value, limit=24):
     """A short, safe rendering of an untrusted value for an error message.
 
-    Values that came from a fragment are shown truncated and repr-escaped, so a
-    message never carries a whole credential nor markup that could be mistaken
-    for HTML by a careless caller.
+    Values that came from a fragment are shown truncated and quoted, with every
+    character outside printable ASCII escaped, so a message never carries a whole
+    credential, markup, or a bidirectional-override character that reorders what
+    a person reads. Escaping is done here rather than by repr(), whose notion of
+    "printable" differs between CPython and Brython.
     """
     text = value if isinstance(value, str) else str(value)
-    if len(text) > limit:
-        text = text[:limit] + "..."
-    return repr(text)
+    shown = text[:limit]
+    out = []
+    for char in shown:
+        code = ord(char)
+        if 0x20 <= code < 0x7F and char not in "'\\<>&\"":
+            out.append(char)
+        elif code < 0x100:
+            out.append("\\x" + "0123456789abcdef"[code >> 4] + "0123456789abcdef"[code & 15])
+        else:
+            out.append("\\u{" + hex(code)[2:] + "}")
+    return "'" + "".join(out) + ("...'" if len(text) > limit else "'")
 
 
 class ImplicitFlowError(Exception):

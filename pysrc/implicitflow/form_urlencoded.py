@@ -51,7 +51,7 @@ def unquote(text):
         if high is None or low is None:
             raise MalformedResponseError(
                 "Bad percent-escape: '%' must be followed by two hex digits, got "
-                + repr("%" + piece[:2])
+                + describe("%" + piece[:2])
             )
         data.append(high * 16 + low)
         data.extend(piece[2:].encode("utf-8"))

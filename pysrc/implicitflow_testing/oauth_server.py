@@ -44,7 +44,9 @@ class ParsedPayload(OAuth2Payload):
 
 class ParsedRequest(OAuth2Request):
     def __init__(self, method, url, headers, query_pairs, form_pairs):
-        super().__init__(method=method, uri=url, headers=headers)
+        # Authlib refuses plain-http URIs except on loopback names (RFC 6749 10.9). The mock is
+        # a local stand-in that tests may reach under any Host header, so it vouches for https.
+        super().__init__(method=method, uri="https://" + url.split("://", 1)[-1], headers=headers)
         self.payload = ParsedPayload(query_pairs + form_pairs)
         self._args = dict(query_pairs)
         self._form = dict(form_pairs)

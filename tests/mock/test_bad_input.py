@@ -60,6 +60,13 @@ def test_no_request_shape_gets_a_server_error(getresponse_mock, shape):
     assert response.text, "an error must say what was wrong"
 
 
+def test_any_host_header_is_served(getresponse_mock):
+    response = httpx.post(getresponse_mock.url + "/v3/token", headers={"Host": "mock.internal"},
+                          data={"grant_type": "client_credentials"}, auth=("demo-client", "demo-secret"))
+
+    assert response.status_code == 200
+
+
 def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock):
     with httpx.Client(base_url=getresponse_mock.url) as http:
         for junk in (b"\xff\xfe", b"grant_type=%ZZ", b"a" * 70000):
