@@ -1,5 +1,7 @@
-"""Fixtures shared by the project's own tests: the built site, served once per session."""
+"""Fixtures shared by the project's own tests: the built site, served once per session, and
+a page running the toolkit against the mock GetResponse, driven as a user would."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import pytest
 
 from implicitflow_testing import ServerThread
 from implicitflow_testing.api_proxy import api_proxy_route
+from implicitflow_testing.demo import demo_app
 from implicitflow_testing.static_site import static_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +38,85 @@ def site(site_root, _getresponse_mock_session, _getresponse_max_mock_session):
     ]
     with ServerThread(static_app(site_root, routes)) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def demo(site_root, _getresponse_mock_session):
+    """The demo app (web/dist with /config.js and its API proxy) against the session's mock."""
+    with ServerThread(demo_app(site_root, _getresponse_mock_session, expiring_margin=60)) as server:
+        yield server
+
+class FlowPage:
+    """tests/browser/pages/flow.html in a Playwright page, configured for one mock."""
+
+    def __init__(self, page, watch, site, mock, api_prefix, max_mode=False):
+        self.page = page
+        self.watch = watch
+        self.site = site
+        self.mock = mock
+        self.url = site.url + "/test/flow.html"
+        self.config = {"authorizeUrl": mock.authorize_url, "apiBase": site.url + api_prefix,
+                       "max": max_mode, "margin": 60, "storage": "session"}
+        self.redirects = []
+        page.on("response", self._on_response)
+
+    def _on_response(self, response):
+        location = response.headers.get("location", "")
+        if response.url.startswith(self.mock.authorize_url) and location:
+            self.redirects.append(location)
+
+    def configure(self, **changes):
+        self.config.update(changes)
+        self.page.context.add_init_script(f"window.testConfig = {json.dumps(self.config)};")
+
+    def open(self, url=None):
+        if url and "#" in url:
+            # Going from flow.html to flow.html#... would only change the hash, not load the page.
+            self.page.goto("about:blank")
+        self.page.goto(url or self.url)
+        self.watch.wait_for_flag("pythonDone")
+        return self.page.evaluate("window.outcome")
+
+    def start_login(self, return_to=None):
+        """Call login() and wait for the provider's page (or, with auto-approve, our callback)."""
+        self.page.evaluate("rt => window.startLogin(rt)", return_to)
+        self.page.wait_for_load_state()
+
+    def sign_in(self, return_to=None):
+        """The whole happy path through the consent page."""
+        self.open()
+        self.start_login(return_to)
+        self.page.get_by_role("button", name="Allow").click()
+        return self.arrived()
+
+    def arrived(self):
+        self.page.wait_for_url(self.url + "*")
+        self.watch.wait_for_flag("pythonDone")
+        return self.page.evaluate("window.outcome")
+
+    def events(self):
+        return self.page.evaluate("Array.from(window.events)")
+
+    def has_token(self):
+        return self.page.evaluate("window.hasToken()")
+
+    def call_api(self, path):
+        self.page.evaluate("path => window.callApi(path)", path)
+        self.page.wait_for_function("window.apiResult !== null", timeout=10000)
+        self.watch.check()
+        return self.page.evaluate("window.apiResult")
+
+
+@pytest.fixture
+def flow_page(python_page, page_watch, site, getresponse_mock):
+    page = FlowPage(python_page, page_watch, site, getresponse_mock, "/api/getresponse")
+    page.configure()
+    return page
+
+
+@pytest.fixture
+def max_flow_page(python_page, page_watch, site, getresponse_max_mock):
+    page = FlowPage(python_page, page_watch, site, getresponse_max_mock, "/api/getresponse-max",
+                    max_mode=True)
+    page.configure()
+    return page

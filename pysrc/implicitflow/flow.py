@@ -81,10 +81,12 @@ class ImplicitFlow:
         token_storage = MemoryStorage() if storage == "memory" else environment.storage(storage)
         self._tokens = TokenStore(token_storage, provider.client_id)
         self._timers = []
-        self._known_token = self._load_token()
+        # Read from storage on first use, not here: a corrupt record is reported through the
+        # "error" event, and the app can only have subscribed after construction.
+        self._known_token = None
+        self._loaded = False
         environment.on_wake(self._recheck)
         environment.on_storage_change(self._on_storage_change)
-        self._schedule()
 
     # -- events -----------------------------------------------------------------------
 
@@ -98,6 +100,7 @@ class ImplicitFlow:
     def token(self):
         """The current token while it is valid, else None. Every read checks the clock,
         since a sleeping tab misses its timers."""
+        self._ensure_loaded()
         token = self._known_token
         if token is None:
             return None
@@ -105,6 +108,12 @@ class ImplicitFlow:
             return token
         self._expire()
         return None
+
+    def _ensure_loaded(self):
+        if not self._loaded:
+            self._loaded = True
+            self._known_token = self._load_token()
+            self._schedule()
 
     def _load_token(self):
         try:
@@ -174,6 +183,7 @@ class ImplicitFlow:
         checked, so even a rejected response leaves no token in the URL. The
         state is matched (and consumed) before an error or a token is believed.
         """
+        self._ensure_loaded()
         fragment = self._env.read_fragment()
         if not fragment or not is_authorization_response(fragment):
             return None
@@ -196,6 +206,7 @@ class ImplicitFlow:
 
     def logout(self):
         """Forget the token (here and, with shared storage, in every tab)."""
+        self._ensure_loaded()
         had_token = self._known_token is not None
         self._known_token = None
         self._tokens.clear()
@@ -207,6 +218,7 @@ class ImplicitFlow:
         """Another tab changed shared storage (localStorage): follow its login or logout."""
         if key is not None and key != self._tokens.key:
             return
+        self._ensure_loaded()
         before = self._known_token
         self._known_token = self._load_token()
         self._schedule()

@@ -24,6 +24,7 @@ from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
 from .chromium import chromium_launch_args
 from .mock_server import run_mock_server
 from .page_watch import PageWatch, PythonErrorInPage
+from .raw_http import RawConnection
 from .server_thread import ServerThread
 from .static_site import static_app
 
@@ -126,36 +127,27 @@ def measure_login_to_token(browser, site_url, mock, runs):
     return spread(times)
 
 
-TOKEN_REQUEST_BODY = b"grant_type=client_credentials"
-TOKEN_REQUEST = (
-    b"POST /v3/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    b"Authorization: Basic " + base64.b64encode(b"demo-client:demo-secret") + b"\r\n"
-    b"Content-Type: application/x-www-form-urlencoded\r\n"
-    b"Content-Length: " + str(len(TOKEN_REQUEST_BODY)).encode() + b"\r\n\r\n" + TOKEN_REQUEST_BODY
+TOKEN_REQUEST_HEADERS = (
+    ("Authorization", "Basic " + base64.b64encode(b"demo-client:demo-secret").decode()),
+    ("Content-Type", "application/x-www-form-urlencoded"),
 )
 
 
 async def _token_client(port, count, latencies, errors):
-    """One keep-alive connection sending `count` token requests, one after the other.
-
-    A bare asyncio client: httpx's own overhead at 32 concurrent connections is larger
-    than the server's, and would be measured instead of it.
-    """
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    """One keep-alive connection sending `count` token requests, one after the other."""
+    connection = await RawConnection.open(port)
     try:
         for _ in range(count):
             started = time.perf_counter()
-            writer.write(TOKEN_REQUEST)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
-            body = await reader.readexactly(length)
+            status, _, body = await connection.request("POST", "/v3/token", TOKEN_REQUEST_HEADERS,
+                                                       b"grant_type=client_credentials")
             latencies.append((time.perf_counter() - started) * 1000)
-            if not head.startswith(b"HTTP/1.1 200") or b'"access_token"' not in body:
-                errors.append(head.split(b"\r\n", 1)[0].decode())
+            if status != 200 or b'"access_token"' not in body:
+                errors.append(status)
     except (OSError, asyncio.IncompleteReadError) as error:
         errors.append(repr(error))
     finally:
-        writer.close()
+        connection.close()
 
 
 async def _token_load(port, concurrency, requests_each):

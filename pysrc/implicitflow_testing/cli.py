@@ -36,6 +36,15 @@ def parse_arguments(argv):
     return args
 
 
+def print_new_requests(server, printed, quiet):
+    """Print the requests logged since `printed` of them were; returns the new count."""
+    total, entries = server.state.request_total, server.requests()
+    if not quiet:
+        for entry in entries[max(0, len(entries) - (total - printed)):]:
+            print(format_entry(entry), flush=True)
+    return total
+
+
 def main(argv=None):
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     stop = threading.Event()
@@ -57,12 +66,8 @@ def main(argv=None):
             print("Press Ctrl-C to stop.", flush=True)
             printed = 0
             while not stop.wait(0.2):
-                if args.quiet:
-                    continue
-                total, entries = server.state.request_total, server.requests()
-                for entry in entries[len(entries) - (total - printed):] if total > printed else []:
-                    print(format_entry(entry), flush=True)
-                printed = total
+                printed = print_new_requests(server, printed, args.quiet)
+            print_new_requests(server, printed, args.quiet)
     except KeyboardInterrupt:
         pass
     except OSError as error:

@@ -218,6 +218,10 @@ class MockApp:
                 if getattr(error, "redirect_uri", None):
                     return oauth_response(*self.oauth.handle_error_response(oauth_request, error))
                 return error_page(error.error, error.description)
+            except ValueError:
+                # Authlib refuses to build an error whose description would echo control
+                # characters from the request (RFC 6749 5.2 limits the character set).
+                return error_page("invalid_request", "The request has characters that are not allowed")
             if decision is None:
                 decision = self.state.take_next_consent()
                 if decision is None and self.state.switches.auto_approve:
@@ -243,7 +247,10 @@ class MockApp:
         oauth_request = ParsedRequest("POST", str(request.url), request.headers,
                                       query_pairs(request), await read_form(request))
         with self.state.lock:
-            status, body, headers = self.oauth.create_token_response(oauth_request)
+            try:
+                status, body, headers = self.oauth.create_token_response(oauth_request)
+            except ValueError:  # an error description that would echo control characters
+                raise BadRequest("The request has characters that are not allowed") from None
         return oauth_response(status, body, headers)
 
     def check_domain(self, request):

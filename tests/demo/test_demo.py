@@ -4,19 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from implicitflow_testing import ServerThread
-from implicitflow_testing.demo import demo_app
-
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PAGES = {"brython": "/", "javascript": "/plain.html"}
-
-
-@pytest.fixture(scope="session")
-def demo(site_root, _getresponse_mock_session):
-    with ServerThread(demo_app(site_root, _getresponse_mock_session, expiring_margin=60)) as server:
-        yield server
 
 
 def screenshot(page, name):

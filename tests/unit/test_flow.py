@@ -278,8 +278,12 @@ class TestExpiry:
         browser.session.set("implicitflow.token.demo-client", "access_token=x&expires_at=oops")
 
         flow = ImplicitFlow(provider, environment=browser)
+        errors = []
+        flow.on("error", errors.append)
 
+        assert flow.handle_redirect() is None
         assert flow.token is None
+        assert [type(e).__name__ for e in errors] == ["MalformedResponseError"]
         assert browser.session.get("implicitflow.token.demo-client") is None
 
     def test_a_failing_callback_does_not_break_the_flow(self, flow, browser):

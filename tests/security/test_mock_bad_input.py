@@ -1,10 +1,11 @@
 """Any request shape gets a 4xx with a readable body, never a 5xx, and the server keeps serving."""
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .helpers import code_grant_tokens
+from tests.mock.helpers import code_grant_tokens
 
 PATHS = ["/oauth2_authorize.html", "/v3/token", "/v3/accounts", "/v3/from-fields",
          "/v3/contacts", "/_mock/consent", "/_mock/clients", "/_mock/api-error",
@@ -44,7 +45,12 @@ requests_shape = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = 600
+STATUSES = {}
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=requests_shape)
 def test_no_request_shape_gets_a_server_error(getresponse_mock, shape):
     headers = {"Content-Type": shape["content_type"]} if shape["content_type"] else {}
@@ -56,8 +62,21 @@ def test_no_request_shape_gets_a_server_error(getresponse_mock, shape):
     response = CLIENT.request(shape["method"], url, headers=headers,
                               content=shape["body"] if with_body else None)
 
+    STATUSES[response.status_code] = STATUSES.get(response.status_code, 0) + 1
     assert response.status_code < 500, (shape, response.text[:500])
     assert response.text, "an error must say what was wrong"
+
+
+@pytest.mark.parametrize("path, query, data", [
+    ("/oauth2_authorize.html", "response_type=%1F", None),
+    ("/oauth2_authorize.html", "response_type=token&client_id=%00", None),
+    ("/v3/token", "", {"grant_type": "\x1f"}),
+])
+def test_control_characters_echoed_into_errors_are_a_4xx(getresponse_mock, path, query, data):
+    response = httpx.request("POST" if data else "GET", getresponse_mock.url + path + "?" + query,
+                             data=data, auth=("demo-client", "demo-secret"))
+
+    assert 400 <= response.status_code < 500 or response.status_code == 302
 
 
 def test_any_host_header_is_served(getresponse_mock):
@@ -67,7 +86,7 @@ def test_any_host_header_is_served(getresponse_mock):
     assert response.status_code == 200
 
 
-def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock):
+def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock, security_report):
     with httpx.Client(base_url=getresponse_mock.url) as http:
         for junk in (b"\xff\xfe", b"grant_type=%ZZ", b"a" * 70000):
             http.post("/v3/token", content=junk,
@@ -76,3 +95,9 @@ def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock):
         response = http.get("/v3/accounts", headers={"Authorization": f"Bearer {tokens['access_token']}"})
 
     assert response.status_code == 200
+    security_report["malformed requests to the mock (hypothesis)"] = (
+        f"{sum(STATUSES.values())} sent, statuses {dict(sorted(STATUSES.items()))}, "
+        f"0 answered 5xx, normal flow still served")
+    security_report["malformed requests to the mock (hypothesis)"] = (
+        f"{sum(STATUSES.values())} sent, statuses {dict(sorted(STATUSES.items()))}, "
+        f"0 answered 5xx, normal flow still served")
