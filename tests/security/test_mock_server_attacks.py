@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 import logging
 import re
@@ -19,6 +20,13 @@ from implicitflow_testing.raw_http import RawConnection
 BASIC = ("Authorization", "Basic " + base64.b64encode(b"demo-client:demo-secret").decode())
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
 CLIENTS, FLOWS_EACH, TIME_LIMIT = 200, 20, 180
+
+
+def run_async(coroutine):
+    """asyncio.run() on a thread of its own: once a Playwright test has run, pytest-playwright's
+    sync API keeps an event loop running on the main thread, where asyncio.run() refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +90,7 @@ async def load(port):
 def test_200_clients_doing_20_full_flows_each_lose_nothing(mock_process, security_report):
     process, port = mock_process
 
-    latencies, failures, elapsed = asyncio.run(load(port))
+    latencies, failures, elapsed = run_async(load(port))
 
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99)]
@@ -107,7 +115,7 @@ def test_50_concurrent_redemptions_of_one_code_succeed_once(getresponse_mock, se
         "response_type": "code", "client_id": "demo-client", "state": "race"})
     code = parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
 
-    outcomes = asyncio.run(concurrent_posts(getresponse_mock.api_base + "/token",
+    outcomes = run_async(concurrent_posts(getresponse_mock.api_base + "/token",
                                             {"grant_type": "authorization_code", "code": code}, 50))
 
     assert sorted(outcomes) == [(200, None)] + [(400, "invalid_grant")] * 49
@@ -123,7 +131,7 @@ def test_50_concurrent_refreshes_with_rotation_succeed_once(getresponse_mock, se
     tokens = httpx.post(getresponse_mock.api_base + "/token", auth=("demo-client", "demo-secret"),
                         data={"grant_type": "authorization_code", "code": code}).json()
 
-    outcomes = asyncio.run(concurrent_posts(
+    outcomes = run_async(concurrent_posts(
         getresponse_mock.api_base + "/token",
         {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}, 50))
 
