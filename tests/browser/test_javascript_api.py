@@ -68,3 +68,15 @@ def test_logout_from_javascript(js_page):
 
     assert js_page.page.evaluate("flow.token()") is None
     assert js_page.page.evaluate("window.jsEvents") == ["login", "logout"]
+
+
+def test_the_readme_brython_example_signs_in(flow_page):
+    flow_page.url = flow_page.site.url + "/test/readme.html"
+    flow_page.open()
+    flow_page.page.get_by_role("button", name="Sign in with GetResponse").click()
+    flow_page.page.get_by_role("button", name="Allow").click()
+    flow_page.page.wait_for_url(flow_page.site.url + "/test/readme.html")
+    flow_page.watch.wait_for_flag("pythonDone")
+
+    flow_page.page.wait_for_function("document.getElementById('who').textContent.includes('@')")
+    assert flow_page.page.locator("#who").inner_text() == "ada.lovelace@example.com"
