@@ -51,7 +51,14 @@ try:
 except ImportError:  # CPython: the pure core only
     pass
 else:
-    # In a page, importing the package is enough for plain JavaScript to use it.
-    from . import javascript_api
+    # In a page, importing the package is enough for plain JavaScript to use it. The
+    # JavaScript face is compiled only when a page first calls create(): Brython compiles
+    # modules in the browser, and a Python app's callback page should not pay for it.
+    from .browser_environment import publish, to_javascript
 
-    javascript_api.publish()
+    def _create_for_javascript(options=None):
+        from .javascript_api import create
+
+        return create(options)
+
+    publish("implicitflow", to_javascript({"create": _create_for_javascript}), "implicitflow:ready")

@@ -97,6 +97,3 @@ def create(options=None):
     }
     return js.to_javascript(api)
 
-
-def publish():
-    js.publish("implicitflow", js.to_javascript({"create": create}), "implicitflow:ready")

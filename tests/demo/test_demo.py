@@ -77,3 +77,13 @@ def test_expiry_banners_with_a_short_lived_token(python_page, page_watch, demo, 
     assert page.locator("#banner-text").inner_text() == "Your session has expired."
     assert page.get_by_role("button", name="Sign in again").is_visible()
     screenshot(page, "brython-6-expired")
+
+
+def test_static_files_are_served_with_validators_and_gzip(demo):
+    import httpx
+
+    first = httpx.get(demo.url + "/brython.js", headers={"Accept-Encoding": "gzip"})
+    again = httpx.get(demo.url + "/brython.js", headers={"If-None-Match": first.headers["etag"]})
+
+    assert first.headers["content-encoding"] == "gzip"
+    assert again.status_code == 304
