@@ -124,13 +124,15 @@ def read_stdlib(brython_data):
 
 def bundle_stdlib(stdlib, wanted):
     """The wanted modules and everything they import, in brython_stdlib.js's own format."""
+    for name in wanted:
+        if name not in stdlib:
+            raise BuildError("Module " + repr(name) + " is neither in brython.js nor its stdlib")
     chosen, queue = {}, list(wanted)
     while queue:
         name = queue.pop()
-        if name in chosen or name in BUILT_INTO_BRYTHON_JS:
+        # What stdlib modules import but the bundle lacks is built into brython.js (_sys, ...).
+        if name in chosen or name in BUILT_INTO_BRYTHON_JS or name not in stdlib:
             continue
-        if name not in stdlib:
-            raise BuildError("Module " + repr(name) + " is neither in brython.js nor its stdlib")
         chosen[name] = stdlib[name]
         queue.extend(stdlib[name][2] if len(stdlib[name]) > 2 else [])
         if "." in name:

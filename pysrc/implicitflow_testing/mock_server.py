@@ -91,10 +91,6 @@ class MockServer:
         with self.state.lock:
             return list(self.state.requests)
 
-    def tokens(self):
-        with self.state.lock:
-            return list(self.state.tokens.values())
-
 
 @contextlib.contextmanager
 def run_mock_server(host="127.0.0.1", port=0, auto_approve=False, max_region=None,

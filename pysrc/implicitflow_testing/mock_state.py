@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
@@ -128,7 +128,6 @@ class IssuedToken(TokenMixin):
     domain: str | None = None
     user: User | None = None
     refresh_revoked: bool = False
-    calls: list = field(default_factory=list)  # times of API calls, for the rate limit
 
     def check_client(self, client):
         return client.client_id == self.client_id
