@@ -2,15 +2,24 @@
 a page running the toolkit against the mock GetResponse, driven as a user would."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from implicitflow_testing import ServerThread
 from implicitflow_testing.api_proxy import api_proxy_route
 from implicitflow_testing.demo import demo_app
+from implicitflow_testing.page_watch import PageWatch
 from implicitflow_testing.static_site import static_app
+
+# In CI, hypothesis runs the same examples every time, so a landing is judged on the same
+# inputs it was tested with; elsewhere each run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "web" / "dist"
@@ -64,6 +73,14 @@ class FlowPage:
         location = response.headers.get("location", "")
         if response.url.startswith(self.mock.authorize_url) and location:
             self.redirects.append(location)
+
+    def move_to_new_tab(self):
+        """Close this tab and carry on in a new one of the same browser context."""
+        new_tab = self.page.context.new_page()
+        self.page.close()
+        self.page = new_tab
+        self.watch = PageWatch(new_tab)
+        new_tab.on("response", self._on_response)
 
     def configure(self, **changes):
         self.config.update(changes)

@@ -32,11 +32,7 @@ def test_a_login_started_in_another_tab_does_not_validate_here(flow_page):
     flow_page.start_login()
     flow_page.page.wait_for_url(flow_page.mock.authorize_url + "*")
     state = flow_page.page.url.split("state=")[1].split("&")[0]
-    other_tab = flow_page.page.context.new_page()
-    flow_page.page.close()
-    flow_page.page = other_tab
-    flow_page.watch.page = other_tab
-    other_tab.on("console", flow_page.watch._on_console)
+    flow_page.move_to_new_tab()
 
     outcome = flow_page.open(f"{flow_page.url}#access_token=t&token_type=bearer&state={state}")
 
