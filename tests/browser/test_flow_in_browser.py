@@ -173,3 +173,27 @@ def test_logout(flow_page):
 
     assert not flow_page.has_token()
     assert flow_page.events() == ["login", "logout"]
+
+
+def test_logout_in_one_tab_signs_out_the_others_sharing_local_storage(flow_page):
+    flow_page.configure(storage="local")
+    flow_page.sign_in()
+    other = flow_page.page.context.new_page()
+    other.goto(flow_page.url)
+    other.wait_for_function("window.pythonDone === true")
+    assert other.evaluate("window.hasToken()")
+
+    flow_page.page.evaluate("window.logout()")
+
+    other.wait_for_function("Array.from(window.events).includes('logout')", timeout=5000)
+    assert not other.evaluate("window.hasToken()")
+
+
+def test_a_login_in_one_tab_stays_in_that_tab_with_session_storage(flow_page):
+    flow_page.sign_in()
+    other = flow_page.page.context.new_page()
+    other.goto(flow_page.url)
+    other.wait_for_function("window.pythonDone === true")
+
+    assert flow_page.has_token()
+    assert not other.evaluate("window.hasToken()")
