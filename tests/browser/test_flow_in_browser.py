@@ -197,3 +197,14 @@ def test_a_login_in_one_tab_stays_in_that_tab_with_session_storage(flow_page):
 
     assert flow_page.has_token()
     assert not other.evaluate("window.hasToken()")
+
+
+def test_calling_the_api_cross_origin_is_a_network_error_that_names_the_proxy(flow_page):
+    flow_page.configure(apiBase=flow_page.mock.api_base)  # no proxy: the mock sends no CORS headers
+    flow_page.sign_in()
+
+    result = flow_page.call_api("/accounts")
+
+    assert result["name"] == "NetworkError"
+    assert "same-origin proxy" in result["message"]
+    assert flow_page.has_token()
