@@ -1,4 +1,4 @@
-"""ImplicitFlow end to end against a stand-in page: the behaviour DESIGN.md and the issue specify."""
+"""ImplicitFlow end to end against a stand-in page: sign-in, state checks, expiry, tabs, API calls."""
 
 from urllib.parse import parse_qs, urlsplit
 
