@@ -379,9 +379,7 @@ class MockApp:
                 and isinstance(count, int) and count >= 1):
             raise BadRequest("needs status (400-599), code (a GetResponse error code) and count >= 1")
         message = data.get("message")
-        with self.state.lock:
-            self.state.switches.api_error = {"status": status, "code": code, "remaining": count,
-                                             "message": message if isinstance(message, str) else None}
+        self.state.arm_api_error(status, code, count, message if isinstance(message, str) else None)
         return json_response({"status": status, "code": code, "count": count})
 
     async def control_latency(self, request):

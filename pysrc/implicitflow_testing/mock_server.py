@@ -77,8 +77,7 @@ class MockServer:
 
     def fail_api(self, status, code, count=1, message=None):
         """Answer the next `count` API calls with GetResponse's error body for `code`."""
-        self.state.switches.api_error = {"status": status, "code": code, "remaining": count,
-                                         "message": message}
+        self.state.arm_api_error(status, code, count, message)
 
     def set_latency(self, ms):
         self.state.switches.latency_ms = ms

@@ -215,6 +215,12 @@ class MockState:
             self.rate_buckets[key] = (window_start, used)
             return RATE_LIMIT - used, window_start + RATE_WINDOW_SECONDS - now
 
+    def arm_api_error(self, status, code, count=1, message=None):
+        """Answer the next `count` API calls with GetResponse's error body for `code`."""
+        with self.lock:
+            self.switches.api_error = {"status": status, "code": code, "remaining": count,
+                                       "message": message}
+
     def take_api_error(self):
         """The forced API error for this call, if one is armed."""
         with self.lock:
