@@ -23,7 +23,7 @@ setup_venv() {
 }
 
 setup_chromium() {
-    if "$VENV/bin/python" -c 'from implicitflow_testing.chromium import find_chromium as f; print("Chromium:", f()[1])' 2>/dev/null; then
+    if "$VENV/bin/python" -c 'from implicitflow_testing.harness._chromium import find_chromium as f; print("Chromium:", f()[1])' 2>/dev/null; then
         return
     fi
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -34,7 +34,7 @@ setup_chromium() {
         echo "No Chromium found: installing Playwright's Chromium"
         "$VENV/bin/python" -m playwright install chromium
     fi
-    "$VENV/bin/python" -c 'from implicitflow_testing.chromium import find_chromium as f; print("Chromium:", f()[1])'
+    "$VENV/bin/python" -c 'from implicitflow_testing.harness._chromium import find_chromium as f; print("Chromium:", f()[1])'
 }
 
 command=${1:-}
@@ -49,7 +49,7 @@ case "$command" in
     demo)
         setup_venv
         "$VENV/bin/python" build.py
-        exec "$VENV/bin/python" -m implicitflow_testing.demo "$@"
+        exec "$VENV/bin/python" -m implicitflow_testing.tools.demo "$@"
         ;;
     *)
         echo "usage: ./dev.sh demo [--help] | ./dev.sh test [pytest arguments]" >&2

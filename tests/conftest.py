@@ -10,10 +10,10 @@ import pytest
 from hypothesis import settings
 
 from implicitflow_testing import ServerThread
-from implicitflow_testing.api_proxy import api_proxy_route
-from implicitflow_testing.demo import demo_app
-from implicitflow_testing.page_watch import PageWatch
-from implicitflow_testing.static_site import static_app
+from implicitflow_testing.harness._api_proxy import api_proxy_route
+from implicitflow_testing.harness._page_watch import PageWatch
+from implicitflow_testing.harness._static_site import static_app
+from implicitflow_testing.tools.demo import demo_app
 
 # In CI, hypothesis runs the same examples every time, so a landing is judged on the same
 # inputs it was tested with; elsewhere each run explores new ones.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from implicitflow_testing.page_watch import PythonErrorInPage
+from implicitflow_testing.harness._page_watch import PythonErrorInPage
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from implicitflow_testing.mock_server import run_mock_server
+from implicitflow_testing.mock._server import run_mock_server
 
 from .helpers import token_request
 

@@ -12,7 +12,7 @@ import httpx
 def test_cli_serves_and_stops_cleanly_on_ctrl_c():
     executable = shutil.which("implicitflow-mock") or sys.executable
     command = [executable] if executable.endswith("implicitflow-mock") else [
-        executable, "-m", "implicitflow_testing.cli"]
+        executable, "-m", "implicitflow_testing.tools.mock_cli"]
     process = subprocess.Popen(command + ["--port", "0", "--auto-approve"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -35,8 +35,9 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c():
 
 
 def test_cli_refuses_max_without_a_domain():
-    result = subprocess.run([sys.executable, "-m", "implicitflow_testing.cli", "--max-region", "us"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "implicitflow_testing.tools.mock_cli", "--max-region", "us"],
+        capture_output=True, text=True, timeout=30)
 
     assert result.returncode == 2
     assert "--max-domain" in result.stderr

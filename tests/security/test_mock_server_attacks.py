@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from implicitflow_testing.mock_server import run_mock_server
-from implicitflow_testing.raw_http import RawConnection
+from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.tools._raw_http import RawConnection
 
 BASIC = ("Authorization", "Basic " + base64.b64encode(b"demo-client:demo-secret").decode())
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
@@ -32,7 +32,7 @@ def run_async(coroutine):
 @pytest.fixture(scope="module")
 def mock_process():
     """The CLI in its own process, as a test suite in another language would run it."""
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.cli", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli", "--port", "0",
                                 "--auto-approve"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
     port = int(re.search(r":(\d+)", process.stdout.readline()).group(1))
@@ -167,7 +167,7 @@ def test_secrets_never_reach_any_log(caplog, capfd):
 
 
 def test_cli_request_log_redacts_secrets():
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.cli", "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     port = int(re.search(r":(\d+)", process.stdout.readline()).group(1))
     while "Press Ctrl-C" not in process.stdout.readline():  # the banner names the demo secret

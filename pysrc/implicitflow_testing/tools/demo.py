@@ -1,6 +1,6 @@
 """The demo: the mock GetResponse and the demo app side by side on 127.0.0.1.
 
-    python -m implicitflow_testing.demo [--port 8000] [--mock-port 9400] [--token-lifetime 90] [--max]
+    python -m implicitflow_testing.tools.demo [--port 8000] [--mock-port 9400] [--token-lifetime 90] [--max]
 
 The app is web/dist (run `python build.py` first), served with ETag and gzip,
 plus `/config.js` (where the mock is) and `/api/getresponse/*`, a same-origin
@@ -17,10 +17,10 @@ from pathlib import Path
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .api_proxy import api_proxy_route
-from .mock_server import run_mock_server
-from .server_thread import ServerThread
-from .static_site import static_app
+from implicitflow_testing.harness._api_proxy import api_proxy_route
+from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.harness._static_site import static_app
+from implicitflow_testing.mock._server import run_mock_server
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 MAX_DOMAIN = "acme.getresponse360.com"
@@ -45,7 +45,7 @@ def demo_app(dist, mock, expiring_margin, max_region=None):
 
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.demo",
+    parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.tools.demo",
                                      description="Run the demo app against a local mock GetResponse.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="the demo app's port (default 8000)")

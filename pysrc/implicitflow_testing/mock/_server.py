@@ -7,9 +7,9 @@
 
 import contextlib
 
-from .mock_app import MockApp
-from .mock_state import Client, Clock, MockState
-from .server_thread import ServerThread
+from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.mock._app import MockApp
+from implicitflow_testing.mock._state import Client, Clock, MockState
 
 MAX_API_BASES = {"us": "api3.getresponse360.com", "pl": "api3.getresponse360.pl"}
 

@@ -8,8 +8,8 @@ import signal
 import sys
 import threading
 
-from .mock_server import run_mock_server
-from .request_log import format_entry
+from implicitflow_testing.mock._request_log import format_entry
+from implicitflow_testing.mock._server import run_mock_server
 
 
 def parse_arguments(argv):

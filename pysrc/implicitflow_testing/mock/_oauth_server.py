@@ -12,7 +12,7 @@ from collections import defaultdict
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
 
-from .mock_state import CODE_LIFETIME, AuthorizationCode, IssuedToken, MockState, User
+from implicitflow_testing.mock._state import CODE_LIFETIME, AuthorizationCode, IssuedToken, MockState, User
 
 # Authlib's grants log issued token dictionaries at DEBUG ("Grant token %r to %r"):
 # tokens must never reach a log, whatever level the application configures.

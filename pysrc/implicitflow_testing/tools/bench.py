@@ -1,6 +1,6 @@
 """The benchmark: the toolkit against a plain-JavaScript baseline, measured in the same run.
 
-    python -m implicitflow_testing.bench [--runs 7] [--json bench-results.json]
+    python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json]
 
 Everything runs on 127.0.0.1 in headless Chromium. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
@@ -20,13 +20,12 @@ import time
 from pathlib import Path
 
 from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
-
-from .chromium import chromium_launch_args
-from .mock_server import run_mock_server
-from .page_watch import PageWatch, PythonErrorInPage
-from .raw_http import RawConnection
-from .server_thread import ServerThread
-from .static_site import static_app
+from implicitflow_testing.harness._chromium import chromium_launch_args
+from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
+from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.harness._static_site import static_app
+from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.tools._raw_http import RawConnection
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 STATE = "5" * 64
@@ -165,7 +164,7 @@ async def _token_load(port, concurrency, requests_each):
 
 def measure_mock_throughput(total_requests=1600):
     """The token endpoint of a mock running in its own process (as a test suite would use it)."""
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.cli", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli", "--port", "0",
                                 "--quiet"], stdout=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -233,7 +232,7 @@ def table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.bench",
+    parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.tools.bench",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (default 7)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")

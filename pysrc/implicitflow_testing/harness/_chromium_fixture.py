@@ -6,7 +6,7 @@ this definition is the one pytest picks; it extends pytest-playwright's own.
 
 import pytest
 
-from .chromium import ChromiumNotFound, chromium_launch_args
+from implicitflow_testing.harness._chromium import ChromiumNotFound, chromium_launch_args
 
 
 @pytest.fixture(scope="session")

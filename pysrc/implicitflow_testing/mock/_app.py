@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from . import getresponse_api
-from .mock_state import Client, MockState, User
-from .oauth_server import MockAuthorizationServer, ParsedRequest
-from .request_log import start_entry
+from implicitflow_testing.mock import _getresponse_api as getresponse_api
+from implicitflow_testing.mock._oauth_server import MockAuthorizationServer, ParsedRequest
+from implicitflow_testing.mock._request_log import start_entry
+from implicitflow_testing.mock._state import Client, MockState, User
 
 MAX_BODY_BYTES = 65536
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -1,18 +1,18 @@
 """pytest plugin (entry point `pytest11`): Chromium for pytest-playwright, and page checks.
 
 Installing the package is enough: pytest-playwright's `page` fixture then runs
-in a Chromium found by `implicitflow_testing.chromium`, and `python_page` is a
+in a Chromium found by `implicitflow_testing.harness._chromium`, and `python_page` is a
 page that fails the test on any Python traceback.
 """
 
 import pytest
 
-from .page_watch import PageWatch
+from implicitflow_testing.harness._page_watch import PageWatch
 
 
 def pytest_configure(config):
     if config.pluginmanager.hasplugin("playwright"):
-        config.pluginmanager.import_plugin("implicitflow_testing.chromium_fixture")
+        config.pluginmanager.import_plugin("implicitflow_testing.harness._chromium_fixture")
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ MAX_TEST_DOMAIN = "acme.getresponse360.com"
 
 @pytest.fixture(scope="session")
 def _getresponse_mock_session():
-    from .mock_server import run_mock_server
+    from implicitflow_testing.mock._server import run_mock_server
 
     with run_mock_server() as server:
         yield server
@@ -41,7 +41,7 @@ def _getresponse_mock_session():
 
 @pytest.fixture(scope="session")
 def _getresponse_max_mock_session():
-    from .mock_server import run_mock_server
+    from implicitflow_testing.mock._server import run_mock_server
 
     with run_mock_server(max_region="us", max_domains=[MAX_TEST_DOMAIN]) as server:
         yield server

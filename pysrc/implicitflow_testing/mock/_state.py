@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
-from .getresponse_api import RATE_LIMIT, RATE_WINDOW_SECONDS
+from implicitflow_testing.mock._getresponse_api import RATE_LIMIT, RATE_WINDOW_SECONDS
 
 CODE_LIFETIME = 600  # GetResponse: "exchanged for the access_token in the next 10 minutes"
 #: Lifetimes of the seed document, per grant.

@@ -1,0 +1,10 @@
+"""The mock GetResponse authorization server and API: `run_mock_server()` gives a `MockServer`.
+
+Its parts are private: `_app` (the ASGI app and its routes), `_oauth_server` (Authlib's grants),
+`_state` (clients, tokens, switches), `_getresponse_api` (error bodies, rate-limit headers,
+resources), `_request_log` (the redacted log), `_server` (the server on a thread).
+"""
+
+from ._server import MockServer, run_mock_server
+
+__all__ = ["MockServer", "run_mock_server"]
