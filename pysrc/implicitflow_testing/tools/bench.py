@@ -27,7 +27,8 @@ from implicitflow_testing.harness._static_site import static_app
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
 
-DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
+#: A source checkout's build, used when --dist is not given.
+DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
 STATE = "5" * 64
 FRAGMENT = f"#access_token=2YotnFZFEjr1zCsicMWpAA&state={STATE}&token_type=bearer&expires_in=3600"
 PAGES = {"toolkit": "/bench/callback.html", "baseline": "/bench/baseline.html"}
@@ -180,13 +181,13 @@ def ratio(toolkit, baseline):
     return round(toolkit / baseline, 2) if baseline else None
 
 
-def run(runs):
+def run(runs, dist=DIST):
     from playwright.sync_api import sync_playwright
 
-    if not (DIST / "bench" / "callback.html").exists():
-        raise BenchmarkFailed("web/dist is not built: run `python build.py` first")
+    if not (dist / "bench" / "callback.html").exists():
+        raise BenchmarkFailed(f"no built site at {dist}: run `python build.py` first")
     results = {"runs": runs}
-    with run_mock_server() as mock, ServerThread(static_app(DIST)) as site, \
+    with run_mock_server() as mock, ServerThread(static_app(dist)) as site, \
             sync_playwright() as playwright:
         browser = playwright.chromium.launch(**chromium_launch_args())
         try:
@@ -236,9 +237,11 @@ def main(argv=None):
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (default 7)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--dist", metavar="DIR", type=Path, default=DIST,
+                        help="the built site to measure (default: this checkout's web/dist)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        results = run(max(1, args.runs))
+        results = run(max(1, args.runs), args.dist)
     except (BenchmarkFailed, PythonErrorInPage, TimeoutError) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
