@@ -91,3 +91,12 @@ def test_request_log_redacts_codes_tokens_and_secrets(getresponse_mock, http):
                    "demo-secret", "leaky-code"):
         assert secret not in log
     assert "<redacted>" in log
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico",
+                                  "/.well-known/appspecific/com.chrome.devtools.json"])
+def test_requests_a_browser_makes_by_itself_stay_out_of_the_log(getresponse_mock, http, path):
+    http.get("/oauth2_authorize.html", params=authorize_params())
+
+    assert http.get(path).status_code == 404
+    assert [r["path"] for r in getresponse_mock.requests()] == ["/oauth2_authorize.html"]

@@ -21,6 +21,10 @@ from implicitflow_testing.mock._state import Client, MockState, User
 
 MAX_BODY_BYTES = 65536
 FORM_TYPE = "application/x-www-form-urlencoded"
+#: Paths a browser asks for by itself (Chromium fetches the favicon after a page loads, and its
+#: DevTools probe a well-known file): answered 404 and left out of the request log, so a test's
+#: list of requests holds only what its app asked for.
+BROWSER_NOISE = frozenset({"/favicon.ico", "/.well-known/appspecific/com.chrome.devtools.json"})
 
 
 class BadRequest(Exception):
@@ -177,7 +181,7 @@ class MockApp:
         self.asgi.router.not_found = self.not_found
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in BROWSER_NOISE:
             return await self.asgi(scope, receive, send)
         entry = start_entry(scope)
         with self.state.lock:
