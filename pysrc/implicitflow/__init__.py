@@ -13,11 +13,14 @@ from .errors import (
     AuthorizationDeniedError,
     ConfigurationError,
     ImplicitFlowError,
+    InsufficientScopeError,
+    IssuerMismatchError,
     LoginRequiredError,
     MalformedResponseError,
     NetworkError,
     RateLimitedError,
     StateMismatchError,
+    StorageError,
     TokenExpiredError,
     UnsafeReturnToError,
 )
@@ -31,6 +34,8 @@ __all__ = [
     "ConfigurationError",
     "ImplicitFlow",
     "ImplicitFlowError",
+    "InsufficientScopeError",
+    "IssuerMismatchError",
     "LoginRequiredError",
     "LoginResult",
     "MalformedResponseError",
@@ -38,6 +43,7 @@ __all__ = [
     "Provider",
     "RateLimitedError",
     "StateMismatchError",
+    "StorageError",
     "Token",
     "TokenExpiredError",
     "UnsafeReturnToError",
@@ -54,11 +60,13 @@ else:
     # In a page, importing the package is enough for plain JavaScript to use it. The
     # JavaScript face is compiled only when a page first calls create(): Brython compiles
     # modules in the browser, and a Python app's callback page should not pay for it.
-    from .browser_environment import publish, to_javascript
+    from .browser_environment import publish, throwing, to_javascript
+    from .errors import error_to_data
 
     def _create_for_javascript(options=None):
         from .javascript_api import create
 
         return create(options)
 
-    publish("implicitflow", to_javascript({"create": _create_for_javascript}), "implicitflow:ready")
+    publish("implicitflow", to_javascript({"create": throwing(_create_for_javascript, error_to_data)}),
+            "implicitflow:ready")

@@ -1,7 +1,12 @@
 """Reading the implicit grant's answer from the URL fragment (RFC 6749 4.2.2 and 4.2.2.1)."""
 
 from . import form_urlencoded
-from .errors import AuthorizationDeniedError, MalformedResponseError, describe
+from .errors import (
+    AuthorizationDeniedError,
+    IssuerMismatchError,
+    MalformedResponseError,
+    describe,
+)
 
 #: Keys that mark a fragment as an authorization response rather than an in-page anchor.
 RESPONSE_KEYS = ("access_token", "error", "state")
@@ -59,23 +64,38 @@ def parse_expires_in(value, default):
         raise MalformedResponseError(
             "expires_in must be a whole number of seconds, got " + describe(value)
         )
-    seconds = int(value)
-    if seconds > MAX_EXPIRES_IN:
+    # Length first: int() of a 5,000-digit string raises ValueError in CPython.
+    if len(value) > len(str(MAX_EXPIRES_IN)) or int(value) > MAX_EXPIRES_IN:
         raise MalformedResponseError("expires_in is out of range: " + describe(value))
-    return seconds
+    return int(value)
 
 
-def read_authorization_response(params, default_expires_in=3600):
+def is_vschar_text(text):
+    """RFC 6749 appendix A.12: `access_token = 1*VSCHAR`, printable ASCII from %x20 to %x7E."""
+    return bool(text) and all(" " <= char <= "~" for char in text)
+
+
+def read_authorization_response(params, default_expires_in=3600, issuer=None):
     """Turn parsed parameters into a `TokenResponse`, or raise the error they describe.
 
     The caller checks `state` first: an `error` answer is only trusted once its
-    state is known to be ours, or anyone could show the user a fake denial.
+    state is known to be ours, or anyone could show the user a fake denial. With
+    an `issuer`, the answer's `iss` must name it, errors included (RFC 9207 2.4).
     """
+    if issuer is not None and params.get("iss") != issuer:
+        raise IssuerMismatchError(
+            "The answer's issuer " + describe(params.get("iss", ""), 64)
+            + " is not this provider's " + describe(issuer, 64) + " (RFC 9207)")
     if "error" in params:
         raise AuthorizationDeniedError(params["error"], params.get("error_description"))
     access_token = params.get("access_token")
     if not access_token:
         raise MalformedResponseError("The response has no access_token")
+    # A token with NUL, CR/LF or non-ASCII could never be sent in a header: say so now,
+    # not later as a misleading network failure.
+    if not is_vschar_text(access_token):
+        raise MalformedResponseError(
+            "The access_token holds characters RFC 6749 (appendix A.12) does not allow")
     token_type = params.get("token_type")
     if not token_type:
         raise MalformedResponseError("The response has no token_type")

@@ -9,11 +9,18 @@ import javascript
 
 from browser import aio, window
 
-from .errors import NetworkError
+from .errors import NetworkError, StorageError
 
-#: Where the optional inline scrub snippet leaves the fragment it took out of the URL,
-#: so the token is gone from the address bar before Brython has even loaded.
-STASH_NAME = "__implicitflowFragment"
+#: The sessionStorage key where the callback snippet (README) leaves the fragment before
+#: it reloads the page without it; read once, then deleted.
+STASH_KEY = "implicitflow.callback"
+
+#: The answer taken out of the address bar (or the stash) in this page, until a flow
+#: takes it: with two providers on one page, the second flow must still see it.
+_taken = {"fragment": None}
+
+#: Response headers the flow reads: GetResponse's quota reset, RFC 6750's challenge.
+ANSWER_HEADERS = ("X-RateLimit-Reset", "WWW-Authenticate")
 
 
 def is_null(value):
@@ -21,24 +28,51 @@ def is_null(value):
     return value is None or value is javascript.NULL or value is javascript.UNDEFINED
 
 
-class WebStorage:
-    """sessionStorage or localStorage behind the `storage.MemoryStorage` interface."""
+def storage_error(kind, error):
+    """The browser's refusal (QuotaExceededError, SecurityError) as a typed error."""
+    name = getattr(error, "name", None)
+    if not isinstance(name, str):
+        name = type(error).__name__
+    return StorageError("The browser refused " + kind + "Storage (" + name + "): "
+                        + "it may be full, or blocked by the browser's privacy settings")
 
-    def __init__(self, js_storage):
-        self._js = js_storage
+
+class WebStorage:
+    """sessionStorage or localStorage behind the `storage.MemoryStorage` interface; the
+    browser's refusals become `StorageError`."""
+
+    def __init__(self, kind):
+        self._kind = kind
+        try:
+            # Reading window.sessionStorage itself throws SecurityError where it is blocked.
+            self._js = window.localStorage if kind == "local" else window.sessionStorage
+        except Exception as error:
+            raise storage_error(kind, error) from None
 
     def get(self, key):
-        value = self._js.getItem(key)
-        return None if is_null(value) else value
+        try:
+            value = self._js.getItem(key)
+        except Exception as error:
+            raise storage_error(self._kind, error) from None
+        return value if isinstance(value, str) else None
 
     def set(self, key, value):
-        self._js.setItem(key, value)
+        try:
+            self._js.setItem(key, value)
+        except Exception as error:
+            raise storage_error(self._kind, error) from None
 
     def remove(self, key):
-        self._js.removeItem(key)
+        try:
+            self._js.removeItem(key)
+        except Exception as error:
+            raise storage_error(self._kind, error) from None
 
     def keys(self):
-        return [self._js.key(index) for index in range(self._js.length)]
+        try:
+            return [self._js.key(index) for index in range(self._js.length)]
+        except Exception as error:
+            raise storage_error(self._kind, error) from None
 
 
 class BrowserEnvironment:
@@ -53,24 +87,40 @@ class BrowserEnvironment:
         return bytes([array[index] for index in range(count)])
 
     def storage(self, kind):
-        return WebStorage(window.localStorage if kind == "local" else window.sessionStorage)
+        return WebStorage("local" if kind == "local" else "session")
 
     # -- the address bar ---------------------------------------------------------------
 
     def read_fragment(self):
-        stash = getattr(window, STASH_NAME, None)
-        if not is_null(stash):
+        """The answer to handle: one already taken in this page, the snippet's stash, or
+        the address bar's fragment. Only strings count: page content can clobber names."""
+        if _taken["fragment"] is not None:
+            return _taken["fragment"]
+        try:
+            stash = window.sessionStorage.getItem(STASH_KEY)
+        except Exception:  # storage blocked: the snippet could not have stashed anything
+            stash = None
+        if isinstance(stash, str) and stash:
             return stash
-        return window.location.hash
+        fragment = window.location.hash
+        return fragment if isinstance(fragment, str) else ""
 
-    def scrub_fragment(self):
-        """Remove the fragment from the address bar and from this history entry."""
-        if not is_null(getattr(window, STASH_NAME, None)):
-            setattr(window, STASH_NAME, javascript.NULL)
+    def scrub_fragment(self, fragment):
+        """Take `fragment` out of the stash, the address bar and this history entry, and
+        keep it in this page's memory until `release_fragment()`."""
+        _taken["fragment"] = fragment
+        try:
+            window.sessionStorage.removeItem(STASH_KEY)
+        except Exception:  # storage blocked: nothing was stashed
+            pass
         location = window.location
         if location.hash:
             # replaceState, not location.hash = "": the latter keeps the old entry in history.
             window.history.replaceState(javascript.NULL, "", location.pathname + location.search)
+
+    def release_fragment(self):
+        """Forget the answer: a flow took it."""
+        _taken["fragment"] = None
 
     def current_path(self):
         location = window.location
@@ -117,7 +167,8 @@ class BrowserEnvironment:
             raise ValueError("not JSON") from error
 
     async def fetch(self, url, method, headers, body):
-        """Returns (status, body text, X-RateLimit-Reset or None); raises NetworkError."""
+        """Returns (status, body text, {header: value} of the headers the flow reads);
+        raises NetworkError."""
         init = {"method": method, "headers": headers, "referrerPolicy": "no-referrer"}
         if body is not None:
             init["body"] = body
@@ -130,8 +181,12 @@ class BrowserEnvironment:
                 "blocked it. The GetResponse API sends no CORS headers, so call it through "
                 "a same-origin proxy (the api_base option)."
             ) from None
-        reset = response.headers.get("X-RateLimit-Reset")
-        return response.status, text, None if is_null(reset) else reset
+        answer_headers = {}
+        for name in ANSWER_HEADERS:
+            value = response.headers.get(name)
+            if isinstance(value, str):
+                answer_headers[name] = value
+        return response.status, text, answer_headers
 
 
 # -- the JavaScript face: helpers for javascript_api -------------------------------------
@@ -165,6 +220,40 @@ def option(options, name, default=None):
         return default
     value = getattr(options, name, None)
     return default if is_null(value) else value
+
+
+#: A JavaScript wrapper that throws what the wrapped Python function returns as its
+#: error. Brython prints a traceback for any exception that reaches JavaScript (and
+#: throws a Python exception object, not an Error), so Python never raises across.
+_RETHROW_SOURCE = (
+    "return function () { const outcome = call.apply(this, arguments);"
+    " if (outcome.error) { throw outcome.error; } return outcome.value; };"
+)
+
+
+def javascript_error(data):
+    """A JavaScript `Error` carrying `data` ({name, kind, message, ...}) as properties."""
+    error = window.Error.new(data["message"])
+    for key, value in data.items():
+        setattr(error, key, to_javascript(value))
+    return error
+
+
+def throwing(function, error_to_data):
+    """`function` for JavaScript: its result converted, its exceptions thrown as `Error`s."""
+    def call(*args):
+        try:
+            return {"value": to_javascript(function(*args)), "error": javascript.NULL}
+        except Exception as error:
+            return {"value": javascript.NULL, "error": javascript_error(error_to_data(error))}
+
+    return window.Function.new("call", _RETHROW_SOURCE)(call)
+
+
+def json_promise(run, error_to_data):
+    """`promise()` for a `run` that returns JSON text: JavaScript gets exactly what its own
+    JSON.parse makes of it (a `__proto__` key stays a key, big integers stay numbers)."""
+    return promise(run, error_to_data).then(window.JSON.parse)
 
 
 def promise(run, error_to_data):

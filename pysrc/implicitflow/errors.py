@@ -43,6 +43,14 @@ class ImplicitFlowError(Exception):
     fields = ()
 
 
+def error_to_data(error):
+    """Any exception as plain data {name, kind, message, ...}: typed errors with their
+    fields, anything else as an internal error."""
+    if isinstance(error, ImplicitFlowError):
+        return error.to_dict()
+    return {"name": type(error).__name__, "kind": "internal_error", "message": str(error)}
+
+
 class ConfigurationError(ImplicitFlowError, ValueError):
     """The application passed an option that cannot work (a bad domain, a bad storage name)."""
 
@@ -75,6 +83,13 @@ class StateMismatchError(ImplicitFlowError):
         self.reason = reason
 
 
+class IssuerMismatchError(ImplicitFlowError):
+    """The answer's `iss` does not name the provider the login was started with (RFC 9207):
+    a sign of a mix-up attack between providers."""
+
+    kind = "issuer_mismatch"
+
+
 class AuthorizationDeniedError(ImplicitFlowError):
     """The provider answered with `#error=...` (RFC 6749 4.2.2.1), e.g. the user clicked Deny."""
 
@@ -82,9 +97,10 @@ class AuthorizationDeniedError(ImplicitFlowError):
     fields = ("error", "description")
 
     def __init__(self, error, description=None):
-        message = "The provider refused the authorization: " + error
+        # Both come from the fragment: escaped like every other untrusted value.
+        message = "The provider refused the authorization: " + describe(error, 64)
         if description:
-            message += " (" + description + ")"
+            message += " (" + describe(description, 200) + ")"
         super().__init__(message)
         self.error = error
         self.description = description
@@ -97,9 +113,15 @@ class LoginRequiredError(ImplicitFlowError):
 
 
 class TokenExpiredError(LoginRequiredError):
-    """The token expired, or the API said it is no longer valid (GetResponse code 1014)."""
+    """The token expired, or the API said it is no longer valid (GetResponse code 1014, or
+    RFC 6750 `invalid_token`, then given in `error`)."""
 
     kind = "token_expired"
+    fields = ("error",)
+
+    def __init__(self, message, error=None):
+        super().__init__(message)
+        self.error = error
 
 
 class NetworkError(ImplicitFlowError):
@@ -108,16 +130,25 @@ class NetworkError(ImplicitFlowError):
     kind = "network_error"
 
 
+class StorageError(ImplicitFlowError):
+    """The browser refused its storage (full: QuotaExceededError; blocked: SecurityError)."""
+
+    kind = "storage_error"
+
+
 class ApiError(ImplicitFlowError):
-    """The API answered with an error; for GetResponse the fields of its error body."""
+    """The API answered with an error; for GetResponse the fields of its error body, for
+    other providers the RFC 6750 3.1 `error` code (body or `WWW-Authenticate` header)."""
 
     kind = "api_error"
-    fields = ("http_status", "code", "more_info")
+    fields = ("http_status", "code", "more_info", "error")
 
-    def __init__(self, http_status, code=None, message=None, more_info=None):
+    def __init__(self, http_status, code=None, message=None, more_info=None, error=None):
         text = "The API answered HTTP " + str(http_status)
         if code is not None:
             text += " with code " + str(code)
+        if error is not None:
+            text += " with error " + describe(error, 64)
         if message:
             text += ": " + message
         Exception.__init__(self, text)
@@ -125,6 +156,13 @@ class ApiError(ImplicitFlowError):
         self.http_status = http_status
         self.code = code
         self.more_info = more_info
+        self.error = error
+
+
+class InsufficientScopeError(ApiError):
+    """RFC 6750 3.1 `insufficient_scope`: the token is valid but does not allow this call."""
+
+    kind = "insufficient_scope"
 
 
 class RateLimitedError(ApiError):

@@ -17,13 +17,13 @@ from .errors import (
     ConfigurationError,
     ImplicitFlowError,
     LoginRequiredError,
-    MalformedResponseError,
     NetworkError,
     TokenExpiredError,
     describe,
 )
 from .events import Events
 from .pending_login import STATE_BYTES, PendingLogin, PendingLogins, new_state
+from .providers import check_api_base
 from .return_to import safe_return_to
 from .storage import MemoryStorage
 from .token import Token, TokenStore
@@ -50,8 +50,16 @@ class LoginResult:
 
 
 def join_api_url(base, path):
-    """`base` + `path`, unless `path` is already absolute."""
-    if path.startswith("https://") or path.startswith("http://"):
+    """`base` + `path`; an absolute `path` only when it lies under `base`, since whatever
+    URL this returns receives the bearer token."""
+    if not isinstance(path, str):
+        raise ConfigurationError("the API path must be a string such as '/accounts'")
+    if path[:8].lower() == "https://" or path[:7].lower() == "http://":
+        prefix = base.rstrip("/") + "/"
+        if not (base and (path == base or path.startswith(prefix))):
+            raise ConfigurationError(
+                "Refusing to send the token to " + describe(path.split("?")[0], 64)
+                + ": only URLs under api_base " + describe(base, 64) + " receive it")
         return path
     return base.rstrip("/") + "/" + path.lstrip("/")
 
@@ -70,7 +78,7 @@ class ImplicitFlow:
 
             environment = BrowserEnvironment()
         self.provider = provider
-        self.api_base = api_base or provider.api_base
+        self.api_base = check_api_base(api_base) or provider.api_base
         self.expiring_margin = expiring_margin
         self.clock_skew = clock_skew
         self.login_on_expiry = login_on_expiry
@@ -79,7 +87,7 @@ class ImplicitFlow:
         # Pending logins must survive the redirect, and stay in this tab: always sessionStorage.
         self._pending = PendingLogins(environment.storage("session"))
         token_storage = MemoryStorage() if storage == "memory" else environment.storage(storage)
-        self._tokens = TokenStore(token_storage, provider.client_id)
+        self._tokens = TokenStore(token_storage, provider.token_key)
         self._timers = []
         # Read from storage on first use, not here: a corrupt record is reported through the
         # "error" event, and the app can only have subscribed after construction.
@@ -118,7 +126,7 @@ class ImplicitFlow:
     def _load_token(self):
         try:
             return self._tokens.load()
-        except MalformedResponseError as error:
+        except ImplicitFlowError as error:  # a corrupt record, or storage the browser refuses
             self._events.emit("error", error)
             return None
 
@@ -170,8 +178,8 @@ class ImplicitFlow:
     def login(self, return_to=None):
         """Save a one-time pending login and send the browser to the provider."""
         now = self._env.now()
-        login = PendingLogin(new_state(self._env.random_bytes(STATE_BYTES)), now,
-                             safe_return_to(return_to))
+        login = PendingLogin(new_state(self._env.random_bytes(STATE_BYTES)),
+                             self.provider.identity, now, safe_return_to(return_to))
         self._pending.purge(now)
         self._pending.add(login)
         self._env.navigate(self.provider.authorization_url(login.state))
@@ -179,21 +187,29 @@ class ImplicitFlow:
     def handle_redirect(self):
         """Finish a sign-in if this page load is the provider's redirect; else return None.
 
-        The fragment leaves the address bar and history before anything is
-        checked, so even a rejected response leaves no token in the URL. The
-        state is matched (and consumed) before an error or a token is believed.
+        The fragment leaves the address bar and history before anything else is
+        done, so even a rejected response leaves no token in the URL. The state is
+        matched (and consumed) before an error or a token is believed. An answer to
+        a login that another flow on this page started (another provider or client)
+        is left for that flow: this one returns None.
         """
-        self._ensure_loaded()
         fragment = self._env.read_fragment()
         if not fragment or not is_authorization_response(fragment):
+            self._ensure_loaded()
             return None
-        self._env.scrub_fragment()
+        self._env.scrub_fragment(fragment)
+        self._ensure_loaded()
         now = self._env.now()
         try:
             params = parse_fragment(fragment)
-            login = self._pending.take(params.get("state"), now)
-            response = read_authorization_response(params, self.provider.default_expires_in)
+            login = self._pending.take(params.get("state"), now, self.provider.identity)
+            if login is None:
+                return None
+            self._env.release_fragment()
+            response = read_authorization_response(params, self.provider.default_expires_in,
+                                                   self.provider.issuer)
         except ImplicitFlowError as error:
+            self._env.release_fragment()
             self._events.emit("error", error)
             raise
         token = Token(response.access_token, response.token_type, now + response.expires_in,
@@ -243,11 +259,19 @@ class ImplicitFlow:
     async def fetch(self, path, method="GET", json=None, headers=None, params=None):
         """Call the API; return its parsed JSON or raise a typed error.
 
-        A 401/403 with GetResponse code 1014 means the token is gone: it is
-        dropped, "expired" fires, and `TokenExpiredError` is raised.
+        A 401/403 with GetResponse code 1014 (or RFC 6750 `invalid_token`) means the
+        token is gone: it is dropped, "expired" fires, and `TokenExpiredError` is raised.
         """
-        all_headers = self.request_headers(headers)
+        return (await self._call(path, method, json, headers, params))[0]
+
+    async def fetch_text(self, path, method="GET", json=None, headers=None, params=None):
+        """`fetch()`, returning the JSON body as text ("null" when empty), for callers with
+        their own JSON parser (JavaScript's JSON.parse differs from Python's data model)."""
+        return (await self._call(path, method, json, headers, params))[1] or "null"
+
+    async def _call(self, path, method, json, headers, params):
         url = join_api_url(self.api_base or "", path)
+        all_headers = self.request_headers(headers)
         if params:
             url += ("&" if "?" in url else "?") + form_urlencoded.encode(
                 [(str(k), str(v)) for k, v in params.items()])
@@ -256,7 +280,7 @@ class ImplicitFlow:
             body = self._env.dump_json(json)
             all_headers["Content-Type"] = "application/json"
         try:
-            status, text, reset = await self._env.fetch(url, method, all_headers, body)
+            status, text, answer_headers = await self._env.fetch(url, method, all_headers, body)
         except NetworkError as error:
             self._events.emit("error", error)
             raise
@@ -270,7 +294,8 @@ class ImplicitFlow:
                         "The API answered HTTP " + str(status) + " with a body that is not JSON"
                     ) from None
         try:
-            return read_api_response(status, data, reset)
+            return read_api_response(status, data, answer_headers.get("X-RateLimit-Reset"),
+                                     answer_headers.get("WWW-Authenticate")), text
         except TokenExpiredError:
             self._expire()
             if self.login_on_expiry:

@@ -37,14 +37,65 @@ def encode(pairs):
     return "&".join(quote(key) + "=" + quote(value) for key, value in pairs)
 
 
+def decode_utf8(data):
+    """Strict UTF-8 (RFC 3629), the same under CPython and Brython.
+
+    Brython's `bytes.decode` accepts overlong forms (`C0 AF` for "/"), CESU-8 and
+    encoded surrogates, and throws an untyped JavaScript error above U+10FFFF;
+    CPython refuses all of them. Decoding by hand gives one answer everywhere.
+    """
+    chars = []
+    index, length = 0, len(data)
+    while index < length:
+        byte = data[index]
+        if byte < 0x80:
+            chars.append(chr(byte))
+            index += 1
+            continue
+        if 0xC2 <= byte <= 0xDF:
+            count, code, lowest = 1, byte & 0x1F, 0x80
+        elif 0xE0 <= byte <= 0xEF:
+            count, code, lowest = 2, byte & 0x0F, 0x800
+        elif 0xF0 <= byte <= 0xF4:
+            count, code, lowest = 3, byte & 0x07, 0x10000
+        else:  # a continuation byte without a lead, C0/C1 (always overlong), or F5-FF
+            raise MalformedResponseError("Percent-escapes do not decode as UTF-8")
+        if index + count >= length:  # the sequence is cut short
+            raise MalformedResponseError("Percent-escapes do not decode as UTF-8")
+        for offset in range(1, count + 1):
+            following = data[index + offset]
+            if following & 0xC0 != 0x80:
+                raise MalformedResponseError("Percent-escapes do not decode as UTF-8")
+            code = (code << 6) | (following & 0x3F)
+        # Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+        if code < lowest or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            raise MalformedResponseError("Percent-escapes do not decode as UTF-8")
+        chars.append(chr(code))
+        index += count + 1
+    return "".join(chars)
+
+
+def check_text(text):
+    """Refuse lone surrogates: a JavaScript string may hold one, no URL or UTF-8 text can."""
+    for char in text:
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise MalformedResponseError("The text holds a lone surrogate, which is not Unicode text")
+    return text
+
+
 def unquote(text):
-    """Decode `+` and percent-escapes; raise `MalformedResponseError` when they are not valid."""
+    """Decode `+` and percent-escapes; raise `MalformedResponseError` when they are not valid.
+
+    Runs of escapes are decoded as UTF-8 on their own: literal characters between
+    them are whole code points, so a sequence cut by one is invalid anyway.
+    """
     if "+" in text:
         text = text.replace("+", " ")
     if "%" not in text:
-        return text
+        return check_text(text)
     pieces = text.split("%")
-    data = bytearray(pieces[0].encode("utf-8"))
+    out = [check_text(pieces[0])]
+    escaped = bytearray()
     for piece in pieces[1:]:
         high = _HEX_VALUES.get(piece[:1])
         low = _HEX_VALUES.get(piece[1:2])
@@ -53,12 +104,13 @@ def unquote(text):
                 "Bad percent-escape: '%' must be followed by two hex digits, got "
                 + describe("%" + piece[:2])
             )
-        data.append(high * 16 + low)
-        data.extend(piece[2:].encode("utf-8"))
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedResponseError("Percent-escapes do not decode as UTF-8") from None
+        escaped.append(high * 16 + low)
+        if len(piece) > 2:
+            out.append(decode_utf8(escaped))
+            escaped = bytearray()
+            out.append(check_text(piece[2:]))
+    out.append(decode_utf8(escaped))
+    return "".join(out)
 
 
 def decode(text):

@@ -2,18 +2,15 @@
 
     const flow = implicitflow.create({provider: "getresponse", clientId, redirectUri});
     const result = await flow.handleRedirect();   // {accessToken, tokenType, expiresAt, returnTo} or null
+
+Synchronous failures are thrown as JavaScript `Error`s with `name`, `kind` and
+`message`; Promises reject with the same fields as a plain object.
 """
 
 from . import browser_environment as js
-from .errors import ConfigurationError, ImplicitFlowError
+from .errors import ConfigurationError, ImplicitFlowError, error_to_data
 from .flow import ImplicitFlow
 from .providers import Provider, getresponse, getresponse_max
-
-
-def error_to_data(error):
-    if isinstance(error, ImplicitFlowError):
-        return error.to_dict()
-    return {"name": type(error).__name__, "kind": "internal_error", "message": str(error)}
 
 
 def token_to_data(token):
@@ -41,10 +38,14 @@ def provider_from_options(options):
             "provider must be 'getresponse', 'getresponse_max' or {authorizeUrl, apiBase}"
         )
     headers = js.option(provider, "headers")
+    scope = js.option(provider, "scope")
     return Provider(js.option(provider, "authorizeUrl"), js.option(provider, "apiBase"),
                     client_id, redirect_uri,
                     headers=None if headers is None else js.from_javascript(headers),
-                    scope=js.option(provider, "scope"))
+                    scope=scope if scope is None or isinstance(scope, str)
+                    else js.from_javascript(scope),
+                    default_expires_in=js.option(provider, "defaultExpiresIn", 3600),
+                    issuer=js.option(provider, "issuer"))
 
 
 def create(options=None):
@@ -71,12 +72,12 @@ def create(options=None):
         # An async def, not a lambda returning the coroutine: Brython warns "never awaited"
         # about a coroutine created in one frame and awaited in another.
         async def call():
-            return await flow.fetch(
+            return await flow.fetch_text(
                 path, method=js.option(init, "method", "GET"),
                 json=None if body is None else js.from_javascript(body),
                 headers=None if headers is None else js.from_javascript(headers))
 
-        return js.promise(call, error_to_data)
+        return js.json_promise(call, error_to_data)
 
     def on(name, callback):
         def forward(value):
@@ -89,11 +90,11 @@ def create(options=None):
 
     api = {
         "handleRedirect": lambda: js.promise(handle_redirect, error_to_data),
-        "token": lambda: js.to_javascript(token_to_data(flow.token)),
+        "token": lambda: token_to_data(flow.token),
         "login": lambda init=None: flow.login(js.option(init, "returnTo")),
         "logout": flow.logout,
         "on": on,
         "fetch": fetch,
     }
-    return js.to_javascript(api)
-
+    return js.to_javascript({name: js.throwing(method, error_to_data)
+                             for name, method in api.items()})

@@ -4,10 +4,14 @@ Each login is its own record under its own key, so two logins started at once
 both complete, and a record is deleted the moment its answer is read, so the
 same callback URL cannot be used twice. A short-lived "used" marker remembers
 consumed states, so a replay is reported as such rather than as unknown.
+
+Each record names the provider identity that started it (authorize URL, client,
+redirect URI, MAX domain): with two providers on one site, a flow takes only its
+own records and leaves the others' alone (RFC 9700 4.4, mix-up attacks).
 """
 
 from . import form_urlencoded
-from .errors import MalformedResponseError, StateMismatchError, describe
+from .errors import StateMismatchError, describe
 from .return_to import safe_return_to
 
 PENDING_PREFIX = "implicitflow.pending."
@@ -33,17 +37,20 @@ def _is_state_shaped(state):
 
 
 class PendingLogin:
-    """A login in progress: its state, when it started, and where to go afterwards."""
+    """A login in progress: its state, the provider identity it was started with, when it
+    started, and where to go afterwards."""
 
-    __slots__ = ("state", "created_at", "return_to")
+    __slots__ = ("state", "provider", "created_at", "return_to")
 
-    def __init__(self, state, created_at, return_to=None):
+    def __init__(self, state, provider, created_at, return_to=None):
         self.state = state
+        self.provider = provider
         self.created_at = created_at
         self.return_to = return_to
 
     def to_storage_string(self):
-        pairs = [("state", self.state), ("created_at", repr(float(self.created_at)))]
+        pairs = [("state", self.state), ("provider", self.provider),
+                 ("created_at", repr(float(self.created_at)))]
         if self.return_to is not None:
             pairs.append(("return_to", self.return_to))
         return form_urlencoded.encode(pairs)
@@ -54,8 +61,9 @@ class PendingLogin:
         try:
             fields = form_urlencoded.decode_unique(text)
             created_at = float(fields["created_at"])
-            login = cls(fields["state"], created_at, safe_return_to(fields.get("return_to")))
-        except (MalformedResponseError, KeyError, ValueError):
+            login = cls(fields["state"], fields["provider"], created_at,
+                        safe_return_to(fields.get("return_to")))
+        except Exception:  # whatever a stored string holds, reading it fails with a typed error
             raise StateMismatchError(
                 "corrupt", "The stored login record is corrupt; start the login again"
             ) from None
@@ -79,11 +87,13 @@ class PendingLogins:
     def add(self, login):
         self._storage.set(PENDING_PREFIX + login.state, login.to_storage_string())
 
-    def take(self, state, now):
-        """Remove and return the pending login for `state`, or raise `StateMismatchError`.
+    def take(self, state, now, provider):
+        """Remove and return the pending login for `state` started with `provider` (an
+        identity); None when another provider's flow started it, which keeps its record.
+        Else raise `StateMismatchError`.
 
-        The record is deleted before it is judged: whatever the outcome, a state
-        is never accepted twice.
+        An own record is deleted before it is judged: whatever the outcome, a state is
+        never accepted twice.
         """
         if not state:
             raise StateMismatchError(
@@ -96,8 +106,8 @@ class PendingLogins:
             )
         key = PENDING_PREFIX + state
         text = self._storage.get(key)
-        self._storage.remove(key)
         if not text:
+            self._storage.remove(key)  # an empty record cannot be read: drop it
             if self._storage.get(USED_PREFIX + state):
                 raise StateMismatchError(
                     "replayed", "The response's state " + describe(state)
@@ -107,8 +117,15 @@ class PendingLogins:
                 "unknown", "The response's state " + describe(state)
                 + " does not match a login started in this tab"
             )
+        try:
+            login = PendingLogin.from_storage_string(text)
+        except StateMismatchError:
+            self._storage.remove(key)
+            raise
+        if login.provider != provider:
+            return None
+        self._storage.remove(key)
         self._storage.set(USED_PREFIX + state, repr(float(now)))
-        login = PendingLogin.from_storage_string(text)
         if login.state != state:
             raise StateMismatchError(
                 "corrupt", "The stored login record does not belong to state " + describe(state)

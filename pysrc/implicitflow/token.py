@@ -1,6 +1,7 @@
 """The access token and its expiry arithmetic, and the store that keeps one per client."""
 
 from . import form_urlencoded
+from .authorization_response import is_vschar_text
 from .errors import MalformedResponseError
 
 
@@ -55,19 +56,24 @@ class Token:
             fields = form_urlencoded.decode_unique(text)
             expires_at = float(fields["expires_at"])
             token = cls(fields["access_token"], fields["token_type"], expires_at, fields.get("scope"))
-        except (KeyError, ValueError):
+        except Exception:  # whatever a stored string holds, reading it fails with a typed error
             token = None
-        if token is None or not token.access_token or expires_at != expires_at:  # NaN
+        # expires_at != expires_at: NaN
+        if token is None or not is_vschar_text(token.access_token) or expires_at != expires_at:
             raise MalformedResponseError("The stored token record is corrupt")
         return token
 
 
-class TokenStore:
-    """One token per client under a fixed key of a key-value storage."""
+TOKEN_PREFIX = "implicitflow.token."
 
-    def __init__(self, storage, client_id):
+
+class TokenStore:
+    """One token per provider and client (`Provider.token_key`) in a key-value storage:
+    GetResponse and MAX with one client id keep two tokens, never one."""
+
+    def __init__(self, storage, token_key):
         self._storage = storage
-        self.key = "implicitflow.token." + client_id
+        self.key = TOKEN_PREFIX + token_key
 
     def load(self):
         """The stored token, or None. A corrupt record is deleted, then reported by raising."""

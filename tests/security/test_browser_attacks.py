@@ -2,6 +2,9 @@
 
 import pytest
 
+from implicitflow import getresponse
+from implicitflow.token import TOKEN_PREFIX
+
 pytestmark = pytest.mark.browser
 
 XSS_PAYLOADS = [
@@ -57,17 +60,24 @@ def test_a_tampered_pending_login_is_refused_cleanly(flow_page, record):
         f"implicitflow.pending.{state}") == 0
 
 
+def token_key(flow_page):
+    """Where flow.html's flow keeps its token: keyed by provider and client."""
+    provider = getresponse("demo-client", flow_page.url, authorize_url=flow_page.mock.authorize_url)
+    return TOKEN_PREFIX + provider.token_key
+
+
 @pytest.mark.parametrize("record", ["garbage", "access_token=x&token_type=bearer&expires_at=nan",
-                                    "access_token=&token_type=bearer&expires_at=9e12"])
+                                    "access_token=&token_type=bearer&expires_at=9e12",
+                                    "access_token=%F4%90%80%80&token_type=bearer&expires_at=9e12"])
 def test_a_tampered_stored_token_is_dropped_with_an_error_event(flow_page, record):
     flow_page.open()
-    flow_page.page.evaluate("r => sessionStorage.setItem('implicitflow.token.demo-client', r)", record)
+    flow_page.page.evaluate("([k, r]) => sessionStorage.setItem(k, r)", [token_key(flow_page), record])
 
     flow_page.open()
 
     assert not flow_page.has_token()
     assert flow_page.events() == ["error"]
-    assert flow_page.page.evaluate("sessionStorage.getItem('implicitflow.token.demo-client')") is None
+    assert flow_page.page.evaluate("k => sessionStorage.getItem(k)", token_key(flow_page)) is None
 
 
 @pytest.mark.parametrize("return_to", ["https://evil.example", "//evil.example", "/\\evil.example",

@@ -29,17 +29,27 @@ class FakeBrowser:
         self.callback_failures = []
         self.timers_early_by = 0.0  # real timers may fire a little early against Date.now()
 
-    # the address bar
+    # the address bar, and the answer taken out of it (kept for every flow of the page)
+    taken = None
+
     def arrive(self, url):
+        """A new document at `url`: what the last one held in memory is gone."""
         self.url = url
         self.history.append(url)
+        self.taken = None
 
     def read_fragment(self):
+        if self.taken is not None:
+            return self.taken
         return "#" + self.url.split("#", 1)[1] if "#" in self.url else ""
 
-    def scrub_fragment(self):
+    def scrub_fragment(self, fragment):
+        self.taken = fragment
         self.url = self.url.split("#", 1)[0]
         self.history[-1] = self.url
+
+    def release_fragment(self):
+        self.taken = None
 
     def current_path(self):
         return "/" + self.url.split("://", 1)[1].split("/", 1)[1].split("#")[0]
@@ -97,8 +107,13 @@ class FakeBrowser:
         self.callback_failures.append(error)
 
     # HTTP
-    def answer(self, status, body=None, reset=None):
-        self.responses.append((status, None if body is None else json.dumps(body), reset))
+    def answer(self, status, body=None, reset=None, headers=None, text=None):
+        answer_headers = dict(headers or {})
+        if reset is not None:
+            answer_headers["X-RateLimit-Reset"] = reset
+        if text is None and body is not None:
+            text = json.dumps(body)
+        self.responses.append((status, text, answer_headers))
 
     def dump_json(self, value):
         return json.dumps(value)

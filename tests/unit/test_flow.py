@@ -19,6 +19,7 @@ from implicitflow import (
     getresponse,
     getresponse_max,
 )
+from implicitflow.token import TOKEN_PREFIX
 
 from .conftest import REDIRECT_URI, return_from_provider, state_of
 from .fake_browser import FakeBrowser
@@ -270,12 +271,13 @@ class TestExpiry:
 
         flow_a.logout()
         for callback in tab_b.storage_callbacks:
-            callback("implicitflow.token.demo-client")
+            callback(TOKEN_PREFIX + provider.token_key)
 
         assert flow_b.token is None and seen == ["logout"]
 
     def test_corrupt_stored_token_is_an_error_event_and_no_token(self, browser, provider):
-        browser.session.set("implicitflow.token.demo-client", "access_token=x&expires_at=oops")
+        key = TOKEN_PREFIX + provider.token_key
+        browser.session.set(key, "access_token=x&expires_at=oops")
 
         flow = ImplicitFlow(provider, environment=browser)
         errors = []
@@ -284,7 +286,7 @@ class TestExpiry:
         assert flow.handle_redirect() is None
         assert flow.token is None
         assert [type(e).__name__ for e in errors] == ["MalformedResponseError"]
-        assert browser.session.get("implicitflow.token.demo-client") is None
+        assert browser.session.get(key) is None
 
     def test_a_failing_callback_does_not_break_the_flow(self, flow, browser):
         flow.on("login", lambda token: 1 / 0)
@@ -404,7 +406,7 @@ class TestFetch:
         assert signed_in.token is not None
 
     def test_an_html_error_page_is_an_api_error(self, signed_in, browser):
-        browser.responses.append((502, "<html>Bad gateway</html>", None))
+        browser.answer(502, text="<html>Bad gateway</html>")
 
         with pytest.raises(ApiError) as caught:
             run(signed_in.fetch("/accounts"))

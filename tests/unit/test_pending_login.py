@@ -17,6 +17,7 @@ from implicitflow.pending_login import (
 from implicitflow.storage import MemoryStorage
 
 NOW = 1_700_000_000.0
+PROVIDER = "authorize_url=https%3A%2F%2Fa.example%2Fauth&client_id=c&redirect_uri=r&domain="
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def logins():
 
 
 def started(logins, now=NOW, return_to=None):
-    login = PendingLogin(new_state(os.urandom(32)), now, return_to)
+    login = PendingLogin(new_state(os.urandom(32)), PROVIDER, now, return_to)
     logins.add(login)
     return login
 
@@ -48,9 +49,9 @@ def test_ten_thousand_states_never_repeat():
 def test_take_returns_the_login_once(logins):
     login = started(logins, return_to="/inbox")
 
-    assert logins.take(login.state, NOW + 5).return_to == "/inbox"
+    assert logins.take(login.state, NOW + 5, PROVIDER).return_to == "/inbox"
     with pytest.raises(StateMismatchError) as caught:
-        logins.take(login.state, NOW + 6)
+        logins.take(login.state, NOW + 6, PROVIDER)
     assert caught.value.reason == "replayed"
 
 
@@ -60,7 +61,7 @@ def test_missing_and_unknown_states_are_refused(logins, state, reason):
     started(logins)
 
     with pytest.raises(StateMismatchError) as caught:
-        logins.take(state, NOW)
+        logins.take(state, NOW, PROVIDER)
     assert caught.value.reason == reason
 
 
@@ -68,22 +69,22 @@ def test_state_older_than_ten_minutes_is_stale_and_consumed(logins):
     login = started(logins)
 
     with pytest.raises(StateMismatchError) as caught:
-        logins.take(login.state, NOW + STATE_TTL + 1)
+        logins.take(login.state, NOW + STATE_TTL + 1, PROVIDER)
     assert caught.value.reason == "stale"
     with pytest.raises(StateMismatchError):
-        logins.take(login.state, NOW + 1)
+        logins.take(login.state, NOW + 1, PROVIDER)
 
 
 @pytest.mark.parametrize("record", [
     "garbage", "state=abc&created_at=1", "state={s}&created_at=nan", "state={s}&created_at=soon",
-    "state={s}&created_at=1&return_to=//evil.example", "state={o}&created_at={now}", "",
+    "state={s}&created_at=1&return_to=//evil.example", "state={o}&provider=p&created_at={now}", "",
 ])
 def test_tampered_records_are_refused_as_corrupt(logins, record):
     state, other = new_state(os.urandom(32)), new_state(os.urandom(32))
     logins._storage.set(PENDING_PREFIX + state, record.format(s=state, o=other, now=NOW))
 
     with pytest.raises(StateMismatchError) as caught:
-        logins.take(state, NOW)
+        logins.take(state, NOW, "p")
     assert caught.value.reason in ("corrupt", "unknown")
     assert logins._storage.get(PENDING_PREFIX + state) is None
 
@@ -105,8 +106,9 @@ safe_paths = st.text(st.characters(min_codepoint=32, exclude_characters="\\\x7f"
 
 @given(safe_paths, st.floats(0, 2e9))
 def test_record_round_trips_through_storage(return_to, created_at):
-    login = PendingLogin(new_state(os.urandom(16)), created_at, return_to)
+    login = PendingLogin(new_state(os.urandom(16)), PROVIDER, created_at, return_to)
 
     again = PendingLogin.from_storage_string(login.to_storage_string())
 
-    assert (again.state, again.created_at, again.return_to) == (login.state, created_at, return_to)
+    assert (again.state, again.provider, again.created_at, again.return_to) == (
+        login.state, PROVIDER, created_at, return_to)

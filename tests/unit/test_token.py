@@ -17,7 +17,8 @@ def test_valid_exactly_while_now_is_before_expiry_minus_skew(expires_at, now, sk
     assert token.expires_in(now) == max(0.0, expires_at - now)
 
 
-@given(st.text(min_size=1), st.sampled_from(["bearer", "Bearer"]), st.floats(0, 4e9),
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1),
+       st.sampled_from(["bearer", "Bearer"]), st.floats(0, 4e9),
        st.one_of(st.none(), st.text()))
 def test_token_round_trips_through_storage(access_token, token_type, expires_at, scope):
     token = Token(access_token, token_type, expires_at, scope)

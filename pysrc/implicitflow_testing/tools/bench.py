@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
+from implicitflow.providers import getresponse
 from implicitflow_testing.harness._chromium import chromium_launch_args
 from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
 from implicitflow_testing.harness._server_thread import ServerThread
@@ -48,7 +49,9 @@ def write_pending_login(page, site_url, kind):
     """Go to a tiny same-origin page and leave the pending login its callback will look for."""
     page.goto(site_url + "/bench/setup.html")
     if kind == "toolkit":
-        record = PendingLogin(STATE, time.time()).to_storage_string()
+        # The callback page's own provider (pending logins name who started them).
+        provider = getresponse("demo-client", site_url + PAGES["toolkit"])
+        record = PendingLogin(STATE, provider.identity, time.time()).to_storage_string()
         page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [PENDING_PREFIX + STATE, record])
     else:
         page.evaluate("s => sessionStorage.setItem('baseline.pending.' + s, '1')", STATE)
