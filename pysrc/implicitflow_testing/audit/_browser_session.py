@@ -1,0 +1,219 @@
+"""One fresh browser context, watched from outside: what it sends, logs and shows.
+
+The audit judges an app only by what anyone could observe: the requests its pages send (with
+their headers), its console, uncaught errors, dialogs, the mock's redirects, and calls of a probe
+function that hostile payloads try to run. Nothing here knows how the app is written.
+"""
+
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from implicitflow_testing.harness._page_watch import PageWatch
+
+#: The function hostile payloads call if the app lets them run as script.
+PROBE = "__implicitflowAuditProbe"
+STOPPED_AT_PROVIDER = "<!doctype html><title>audit: stopped at the provider</title>"
+
+
+class StepFailed(RuntimeError):
+    """The app did not do what the step needs (no sign-in control, never signed in, ...)."""
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    url: str
+    method: str
+    headers: dict
+    body: str
+
+    @property
+    def origin(self):
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def carries(self, secret):
+        """Where `secret` travels in this request: "URL", a header's name, "body", or None.
+        A URL's fragment never leaves the browser, so it does not count."""
+        if secret in self.url.split("#")[0]:
+            return "URL"
+        for name, value in self.headers.items():
+            if secret in value:
+                return f"{name} header"
+        return "body" if secret in self.body else None
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def fragment_fields(url):
+    return dict(parse_qsl(urlsplit(url).fragment, keep_blank_values=True))
+
+
+class BrowserSession:
+    """A new context of `browser` on the app, closed by `close()` (or `with`).
+
+    At the provider's authorize URL a gate decides what happens: "pass" lets the mock answer,
+    "stop" ends the sign-in there (the app is left with its login pending), "capture" lets the
+    mock answer but keeps its redirect from loading (an attacker keeping a callback URL).
+    """
+
+    def __init__(self, browser, target, install_clock=False):
+        self.target = target
+        self.mock = target.mock
+        self.context = browser.new_context()
+        self.context.set_default_timeout(target.timeout_ms)
+        self.requests = []
+        self.authorize_requests = []
+        self.callbacks = []  # the mock's redirects to the app, fragment included
+        self.dialogs = []
+        self.probe_calls = []
+        self.gate = "pass"
+        self.context.on("request", self._on_request)
+        self.context.on("response", self._on_response)
+        self.context.expose_function(PROBE, lambda source: self.probe_calls.append(source))
+        self.context.route(self._is_authorize_url, self._at_provider)
+        if install_clock:
+            self.context.clock.install()
+        self.page = self.context.new_page()
+        self.watch = PageWatch(self.page)
+        self.page.on("dialog", self._on_dialog)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.context.close()
+
+    # -- watching ---------------------------------------------------------------------
+
+    def _on_request(self, request):
+        try:
+            body = request.post_data or ""
+        except UnicodeDecodeError:  # a binary body cannot carry the token as text
+            body = ""
+        self.requests.append(SentRequest(request.url, request.method, dict(request.headers), body))
+
+    def _on_response(self, response):
+        location = response.headers.get("location", "")
+        if self._is_authorize_url(response.url) and location:
+            self.callbacks.append(location)
+
+    def _on_dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _is_authorize_url(self, url):
+        return url.split("?")[0] == self.mock.authorize_url
+
+    def _at_provider(self, route):
+        if route.request.method == "GET":
+            self.authorize_requests.append(route.request.url)
+        if self.gate == "stop":
+            route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
+        elif self.gate == "capture":
+            answer = route.fetch(max_redirects=0)
+            if answer.headers.get("location"):
+                self.callbacks.append(answer.headers["location"])
+            route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
+        else:
+            route.continue_()
+
+    @property
+    def errors(self):
+        """Uncaught errors and Python tracebacks the app's pages reported."""
+        return list(self.watch.errors)
+
+    @property
+    def console(self):
+        return list(self.watch.console)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def _locator(self, selector):
+        """The first visible match: apps often keep both states in the page, one hidden."""
+        return self.page.locator(selector).filter(visible=True).first
+
+    def open_app(self):
+        """Load the app and wait for its sign-in control."""
+        try:
+            self.page.goto(self.target.app_url)
+            self._locator(self.target.sign_in).wait_for(state="visible")
+        except Exception as error:  # Playwright's TimeoutError or a navigation error
+            raise StepFailed(f"the sign-in control {self.target.sign_in!r} did not appear at "
+                             f"{self.target.app_url}: {first_line(error)}"
+                             + (f" (page errors: {'; '.join(map(first_line, self.errors))})"
+                                if self.errors else "")) from None
+
+    def start_sign_in(self, gate, consent=None):
+        """Click the sign-in control; the mock's next consent is `consent` ("allow", "deny")."""
+        self.gate = gate
+        if consent == "allow":
+            self.mock.approve_next()
+        elif consent == "deny":
+            self.mock.deny_next()
+        started = len(self.authorize_requests)
+        self._locator(self.target.sign_in).click()
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        while len(self.authorize_requests) == started:
+            if time.monotonic() > deadline:
+                raise StepFailed(f"clicking {self.target.sign_in!r} did not open the mock's "
+                                 f"authorize URL {self.mock.authorize_url}")
+            self.page.wait_for_timeout(20)
+        return dict(parse_qsl(urlsplit(self.authorize_requests[-1]).query))
+
+    def stop_at_provider(self):
+        """Open the app and start a sign-in that stops at the provider: its parameters."""
+        self.open_app()
+        request = self.start_sign_in("stop")
+        self.page.wait_for_load_state()
+        return request
+
+    def sign_in(self):
+        """The whole happy path; returns the callback URL the mock sent the app to."""
+        self.open_app()
+        self.start_sign_in("pass", "allow")
+        if not self.wait_signed_in():
+            raise StepFailed(f"{self.target.signed_in!r} did not appear after signing in "
+                             f"(page errors: {self.errors or 'none'})")
+        return self.callbacks[-1]
+
+    def wait_signed_in(self):
+        try:
+            self._locator(self.target.signed_in).wait_for(state="visible")
+            return True
+        except Exception:  # Playwright's TimeoutError
+            return False
+
+    def visit(self, url):
+        """Open `url` as a fresh load (even when only the fragment differs) and let it settle."""
+        self.page.goto("about:blank")
+        self.page.goto(url)
+        self.settle()
+
+    def settle(self):
+        """Wait until the app shows one of its two states and its network is quiet."""
+        either = self.page.locator(self.target.sign_in).or_(self.page.locator(self.target.signed_in))
+        try:
+            either.filter(visible=True).first.wait_for(state="visible")
+        except Exception:  # an app that shows neither: judged on what it sent
+            pass
+        try:
+            self.page.wait_for_load_state("networkidle")
+        except Exception:  # polling apps never go quiet
+            pass
+
+    def is_signed_in(self):
+        return self._locator(self.target.signed_in).count() > 0
+
+    def requests_since(self, mark):
+        return self.requests[mark:]
+
+
+def first_line(error):
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

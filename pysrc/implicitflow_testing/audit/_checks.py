@@ -1,0 +1,272 @@
+"""The checks: a stable id, what a passing app does, where the rule comes from, and the judge.
+
+Each judge drives fresh browser contexts (`AuditRun.session()`) and decides from what the browser
+saw and what the mock knows: which token it issued into which callback, and every API call it
+received, with its answer. A verdict is PASS, FAIL, or WARN (allowed, but worth knowing).
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from implicitflow_testing.audit._browser_session import PROBE, first_line, fragment_fields
+from implicitflow_testing.audit._report import FAIL, PASS, WARN
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    reason: str  # one line: what a passing app does
+    reference: str
+    judge: Callable  # (AuditRun) -> (verdict, evidence)
+
+
+CHECKS = []
+
+
+def check(check_id, reason, reference):
+    def register(judge):
+        CHECKS.append(Check(check_id, reason, reference, judge))
+        return judge
+    return register
+
+
+def with_fragment(url, fields):
+    return url.split("#")[0] + "#" + urlencode(fields)
+
+
+def describe_calls(entries):
+    """"3 (200, 200, 401)" for mock log entries."""
+    return f"{len(entries)} ({', '.join(str(entry['status']) for entry in entries)})" if entries else "0"
+
+
+def describe_requests(requests, token):
+    shown = [f"{r.method} {r.url.split('?')[0]} ({r.carries(token)})" for r in requests[:3]]
+    more = f" and {len(requests) - 3} more" if len(requests) > 3 else ""
+    return ", ".join(shown) + more
+
+
+# -- signing in --------------------------------------------------------------------------
+
+@check("sign-in", "The happy path signs in: after consent the app shows its signed-in state.",
+       "RFC 6749 4.2")
+def sign_in(run):
+    seen = run.observed_sign_in()
+    if seen.failure:
+        return FAIL, seen.failure
+    return PASS, (f"{run.target.signed_in!r} appeared {seen.seconds:.1f} s after clicking "
+                  f"{run.target.sign_in!r}; the mock then received {describe_calls(seen.api_calls)} "
+                  "API calls with the token it issued")
+
+
+@check("denied-sign-in", "A denied consent leaves the app signed out, without an uncaught error.",
+       "RFC 6749 4.2.2.1")
+def denied_sign_in(run):
+    with run.session() as session:
+        session.open_app()
+        session.start_sign_in("pass", "deny")
+        session.settle()
+        problems = []
+        if session.is_signed_in():
+            problems.append(f"it shows {run.target.signed_in!r}")
+        if session.errors:
+            problems.append("page errors: " + "; ".join(first_line(e) for e in session.errors[:3]))
+    if problems:
+        return FAIL, "after the mock answered error=access_denied " + ", and ".join(problems)
+    return PASS, "after the mock answered error=access_denied the app is signed out, no page error"
+
+
+# -- forged and replayed callbacks --------------------------------------------------------
+
+def judge_injected_callback(run, session, url, token, whose):
+    """Open `url` in `session`; FAIL if the app then shows itself signed in or uses `token`."""
+    browser_mark, mock_mark = len(session.requests), run.mock_mark()
+    session.visit(url)
+    sent = [r for r in session.requests_since(browser_mark) if r.carries(token)]
+    calls = run.api_calls_since(mock_mark)
+    signed_in = session.is_signed_in()
+    if not (signed_in or sent):
+        return PASS, (f"the app stayed signed out and never sent {whose}; the mock received "
+                      f"{describe_calls(calls)} API calls with a token from this browser")
+    facts = []
+    if signed_in:
+        facts.append(f"it shows {run.target.signed_in!r}")
+    if sent:
+        facts.append(f"it sent {whose} in {describe_requests(sent, token)}")
+    facts.append(f"the mock answered {describe_calls(calls)} API calls made with it")
+    return FAIL, "the app accepted it: " + "; ".join(facts)
+
+
+@check("forged-state-rejected",
+       "A callback with a state the app never issued and an attacker's token is not accepted.",
+       "RFC 6749 10.12; RFC 6819 4.4.1.8; RFC 9700 4.7")
+def forged_state_rejected(run):
+    attacker_callback = run.attacker_callback()
+    fields = fragment_fields(attacker_callback)
+    forged = with_fragment(attacker_callback, dict(fields, state=secrets.token_hex(16)))
+    with run.session() as victim:
+        victim.stop_at_provider()  # the victim has a sign-in of its own pending
+        return judge_injected_callback(run, victim, forged, fields["access_token"],
+                                       "the attacker's token")
+
+
+@check("login-csrf-rejected",
+       "The attacker's own complete callback URL, opened in the victim's browser, is not accepted.",
+       "RFC 6749 10.12; RFC 6819 4.4.2.5; RFC 9700 4.7.1")
+def login_csrf_rejected(run):
+    attacker_callback = run.attacker_callback()
+    token = fragment_fields(attacker_callback)["access_token"]
+    with run.session() as victim:
+        return judge_injected_callback(run, victim, attacker_callback, token, "the attacker's token")
+
+
+@check("callback-replay-rejected",
+       "A callback URL already used to sign in is not accepted again once the session ended.",
+       "RFC 9700 4.7.1 (one-time state); RFC 6819 4.4.2.2")
+def callback_replay_rejected(run):
+    with run.session() as session:
+        callback = session.sign_in()
+        token = fragment_fields(callback)["access_token"]
+        session.settle()
+        # The session ends as a user's does: the provider expires the token, the app meets 1014.
+        run.mock.expire_tokens(token)
+        session.page.reload()
+        session.settle()
+        if session.is_signed_in():
+            return WARN, ("not judged: the app still shows itself signed in after the mock expired "
+                          "its token and the page reloaded (see stops-after-1014)")
+        return judge_injected_callback(run, session, callback, token, "the replayed token")
+
+
+# -- hostile input -----------------------------------------------------------------------
+
+def hostile(field):
+    call = f"{PROBE}('{field}')"
+    return (f'"><img src=x onerror="{call};alert(\'{field}\')">'
+            f"<svg onload=\"{call}\"></svg><script>{call}</script>")
+
+
+@check("error-response-runs-no-script",
+       "Hostile error / error_description values in a callback run no script and open no dialog.",
+       "RFC 6749 10.14; RFC 6819 4.4.2.4")
+def error_response_runs_no_script(run):
+    with run.session() as session:
+        request = session.stop_at_provider()
+        callback = with_fragment(request.get("redirect_uri") or run.target.app_url, {
+            "error": hostile("error"), "error_description": hostile("error_description"),
+            "state": request.get("state", "")})
+        session.visit(callback)
+        ran, dialogs = sorted(set(session.probe_calls)), list(session.dialogs)
+    if ran or dialogs:
+        return FAIL, (f"script from the callback ran (probe called from: {', '.join(ran) or 'none'}; "
+                      f"dialogs: {'; '.join(dialogs) or 'none'})")
+    return PASS, "script tags and event handlers in error and error_description never ran; no dialog"
+
+
+# -- expired tokens ----------------------------------------------------------------------
+
+@check("stops-after-1014",
+       "Once the API answers 1014 (token expired), the app stops sending that token.",
+       "RFC 6819 5.1.5.3; RFC 6749 10.3")
+def stops_after_1014(run):
+    with run.session() as session:
+        token = fragment_fields(session.sign_in())["access_token"]
+        session.settle()
+        run.mock.expire_tokens(token)
+        mark = run.mock_mark()
+        session.page.reload()  # the app uses its token again, and meets 1014
+        session.settle()
+        told = run.api_calls_since(mark)
+        mark = run.mock_mark()
+        session.page.reload()
+        session.settle()
+        after = run.api_calls_since(mark)
+    if not told:
+        return PASS, "after the mock expired the token the app made no API call with it"
+    if after:
+        return FAIL, (f"the mock answered {describe_calls(told)} calls with the expired token, then "
+                      f"the app, reloaded, made {describe_calls(after)} more with it")
+    return PASS, (f"the mock answered {describe_calls(told)} calls with the expired token; after "
+                  "that, 0 calls with it")
+
+
+@check("stops-after-expires-in",
+       "Once expires_in has passed on the browser's clock, the app stops sending the token.",
+       "RFC 6749 4.2.2 (expires_in); RFC 6819 5.1.5.3")
+def stops_after_expires_in(run):
+    with run.session(install_clock=True) as session:
+        fields = fragment_fields(session.sign_in())
+        session.settle()
+        expires_in = int(fields.get("expires_in") or 3600)
+        run.mock.expire_tokens(fields["access_token"])  # its lifetime is over at the mock too
+        mark = run.mock_mark()
+        session.page.clock.fast_forward((expires_in + 60) * 1000)
+        session.settle()
+        session.page.reload()
+        session.settle()
+        dead = run.api_calls_since(mark)
+    if dead:
+        return FAIL, (f"{expires_in + 60} s after sign-in (expires_in {expires_in}) on the browser's "
+                      f"clock the app still made {describe_calls(dead)} API calls with the token")
+    return PASS, (f"{expires_in + 60} s after sign-in (expires_in {expires_in}) on the browser's "
+                  "clock, and after a reload, the app made no API call with the token")
+
+
+# -- where the token goes ----------------------------------------------------------------
+
+def leak_check(check_id, reason, reference, place, verdict_if_found=FAIL):
+    """A check that the observed sign-in's token is absent from one place."""
+
+    def judge(run):
+        seen = run.observed_sign_in()
+        if seen.failure:
+            return FAIL, "not judged: " + seen.failure
+        texts = seen.places[place]
+        found = [text for text in texts if seen.token in text]
+        if found:
+            return verdict_if_found, f"the token is in {place}: {redact(found[0], seen.token)}"
+        return PASS, f"not in {place} ({len(texts)} looked at)"
+
+    check(check_id, reason, reference)(judge)
+
+
+def redact(text, token):
+    text = text.replace(token, "<TOKEN>")
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+leak_check("token-not-in-address-bar", "After sign-in the token is not in the address bar.",
+           "RFC 9700 4.3.2; RFC 6819 4.4.2.2", "the address bar")
+leak_check("token-not-in-history", "After sign-in no history entry holds the token.",
+           "RFC 9700 4.3.2; RFC 6819 4.4.2.2", "the history entries")
+leak_check("token-not-in-referrer", "The next page's document.referrer does not hold the token.",
+           "RFC 9700 4.2.1; RFC 6819 4.6.7", "the next page's document.referrer")
+leak_check("token-not-in-referer-header", "No Referer header of any request holds the token.",
+           "RFC 9700 4.2.1; RFC 6819 4.6.7", "the Referer headers")
+leak_check("token-not-in-performance-timeline",
+           "The performance timeline (resource and navigation entries) does not hold the token.",
+           "RFC 9700 4.3 (the timeline keeps the URLs a document loaded)",
+           "the performance timeline")
+leak_check("token-not-in-console", "Nothing the app logs to the console holds the token.",
+           "RFC 6749 10.3; RFC 6819 5.1.6", "the console")
+leak_check("token-not-in-local-storage",
+           "The token is kept out of localStorage (allowed, but shared by every tab and script "
+           "of the origin, and kept after the browser closes): a warning.",
+           "RFC 6749 10.3; RFC 6819 5.1.6", "localStorage", verdict_if_found=WARN)
+
+
+@check("token-only-to-api", "The token is sent to no host but the API's and the app's own (its proxy).",
+       "RFC 6819 4.6.4; RFC 9700 4.9")
+def token_only_to_api(run):
+    seen = run.observed_sign_in()
+    if seen.failure:
+        return FAIL, "not judged: " + seen.failure
+    allowed = run.token_origins()
+    carrying = [r for r in seen.requests if r.carries(seen.token)]
+    foreign = [r for r in carrying if r.origin not in allowed]
+    if foreign:
+        return FAIL, (f"the token went to {', '.join(sorted({r.origin for r in foreign}))}: "
+                      f"{describe_requests(foreign, seen.token)}")
+    hosts = sorted({urlsplit(r.url).netloc for r in carrying})
+    return PASS, f"{len(carrying)} requests carried the token, all to {', '.join(hosts) or 'no host'}"

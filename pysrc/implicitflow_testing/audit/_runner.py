@@ -1,0 +1,180 @@
+"""Running the checks against one app: `run_audit()` with a Playwright browser you have,
+`audit_app()` starting its own Chromium."""
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from implicitflow_testing.audit._browser_session import (
+    BrowserSession,
+    StepFailed,
+    first_line,
+    fragment_fields,
+    origin_of,
+)
+from implicitflow_testing.audit._checks import CHECKS
+from implicitflow_testing.audit._remote_mock import RemoteMock
+from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult
+
+#: A same-origin page the observed sign-in moves to last, to read what it is told of the app.
+NEXT_PAGE_PATH = "/.well-known/implicitflow-audit-next-page"
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """The app under audit and the mock it is configured to use.
+
+    `sign_in` and `signed_in` are Playwright selectors: what to click to start a sign-in, what
+    appears once signed in. `mock` is a `MockServer` or a `RemoteMock`. `token_origins` are
+    origins besides the app's and the mock's that may receive the token (e.g. an API gateway).
+    """
+
+    app_url: str
+    sign_in: str
+    signed_in: str
+    mock: object
+    timeout_ms: int = 15000
+    token_origins: tuple = ()
+
+
+@dataclass
+class ObservedSignIn:
+    """One ordinary sign-in, watched: the leak checks read their places from it."""
+
+    failure: str | None = None
+    token: str = ""
+    seconds: float = 0.0
+    api_calls: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    places: dict = field(default_factory=dict)
+
+
+class AuditRun:
+    """The shared parts of one audit: the browser, the target, and scenes several checks read."""
+
+    def __init__(self, browser, target):
+        self.browser = browser
+        self.target = target
+        self.mock = target.mock
+        self._observed = None
+        self._attacker_callback = None
+
+    def session(self, install_clock=False):
+        return BrowserSession(self.browser, self.target, install_clock)
+
+    def token_origins(self):
+        return {origin_of(self.target.app_url), origin_of(self.mock.url), *self.target.token_origins}
+
+    # -- the mock's log -----------------------------------------------------------------
+
+    def mock_mark(self):
+        return len(self.mock.requests())
+
+    def api_calls_since(self, mark):
+        """API calls the mock received since `mark` that carried an Authorization header."""
+        api_path = urlsplit(self.mock.api_base).path + "/"
+        return [entry for entry in self.mock.requests()[mark:]
+                if entry["path"].startswith(api_path) and not entry["path"].endswith("/token")
+                and entry.get("authorization")]
+
+    # -- scenes -------------------------------------------------------------------------
+
+    def attacker_callback(self):
+        """A complete callback URL for the attacker's own sign-in, with a token the mock issued
+        to the attacker, kept from loading (as an attacker would keep it)."""
+        if self._attacker_callback is None:
+            with self.session() as attacker:
+                attacker.open_app()
+                attacker.start_sign_in("capture", "allow")
+                if not attacker.callbacks or "access_token" not in fragment_fields(attacker.callbacks[-1]):
+                    raise StepFailed("the mock did not issue the attacker a token for this app: "
+                                     f"{attacker.callbacks[-1] if attacker.callbacks else 'no redirect'}")
+                self._attacker_callback = attacker.callbacks[-1]
+        return self._attacker_callback
+
+    def observed_sign_in(self):
+        if self._observed is None:
+            self._observed = self._observe_sign_in()
+        return self._observed
+
+    def _observe_sign_in(self):
+        seen = ObservedSignIn()
+        with self.session() as session:
+            started = time.monotonic()
+            mark = self.mock_mark()
+            try:
+                callback = session.sign_in()
+            except StepFailed as error:
+                seen.failure = str(error)
+                return seen
+            seen.seconds = time.monotonic() - started
+            seen.token = fragment_fields(callback)["access_token"]
+            session.settle()
+            page = session.page
+            address_bar = [page.url]
+            timeline = page.evaluate("performance.getEntries().map(entry => entry.name)")
+            local_storage = page.evaluate(
+                "Object.entries(localStorage).map(([key, value]) => key + '=' + value)")
+            # The next page: a same-origin navigation started by the page itself, so the browser
+            # applies the app's referrer policy as it would to a link.
+            next_page = origin_of(self.target.app_url) + NEXT_PAGE_PATH
+            session.context.route(next_page, lambda route: route.fulfill(
+                status=200, content_type="text/html", body="<!doctype html><title>next</title>"))
+            page.evaluate("url => location.assign(url)", next_page)
+            page.wait_for_url(next_page)
+            referrer = page.evaluate("document.referrer")
+            history = session.context.new_cdp_session(page).send("Page.getNavigationHistory")
+            seen.api_calls = self.api_calls_since(mark)
+            seen.requests = list(session.requests)
+            seen.places = {
+                "the address bar": address_bar,
+                "the history entries": [entry["url"] for entry in history["entries"]],
+                "the next page's document.referrer": [referrer],
+                "the Referer headers": [r.headers.get("referer", "") for r in session.requests]
+                + [entry.get("referer", "") for entry in self.mock.requests()[mark:]],
+                "the performance timeline": timeline,
+                "the console": session.console,
+                "localStorage": local_storage,
+            }
+        return seen
+
+
+def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, token_origins=(),
+              only=None):
+    """Run every check (or those whose ids are in `only`) against the app at `app_url`, in
+    `browser` (a Playwright Chromium), judged with `mock` (a `MockServer`, or the URL of one).
+    Returns an `AuditReport`."""
+    if isinstance(mock, str):
+        mock = RemoteMock(mock)
+    run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
+                                        tuple(token_origins)))
+    report = AuditReport(app_url)
+    started = time.monotonic()
+    for check in CHECKS:
+        if only is not None and check.id not in only:
+            continue
+        check_started = time.monotonic()
+        try:
+            verdict, evidence = check.judge(run)
+        except StepFailed as error:
+            verdict, evidence = FAIL, f"not judged: {error}"
+        except Exception as error:  # a browser or network failure: reported on the check
+            verdict, evidence = FAIL, f"not judged: {type(error).__name__}: {first_line(error)}"
+        report.checks.append(CheckResult(check.id, verdict, evidence, check.reference, check.reason,
+                                         time.monotonic() - check_started))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def audit_app(app_url, sign_in, signed_in, mock, headless=True, **options):
+    """`run_audit()` in a Chromium of its own (found as the pytest plugin finds one)."""
+    from playwright.sync_api import sync_playwright
+
+    from implicitflow_testing.harness._chromium import chromium_launch_args
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(headless=headless, **chromium_launch_args())
+        try:
+            return run_audit(browser, app_url, sign_in, signed_in, mock, **options)
+        finally:
+            browser.close()
