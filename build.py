@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent
 PACKAGE = ROOT / "pysrc" / "implicitflow"
 WEB = ROOT / "web"
 DIST = WEB / "dist"
+#: Brython's BSD licence, shipped beside brython.js wherever it goes (its wheel carries none).
+BRYTHON_LICENCE = ROOT / "pysrc" / "implicitflow_bundle" / "files" / "brython.LICENCE.txt"
 STDLIB_BUNDLE = "implicitflow_stdlib.js"
 #: Modules that brython.js itself provides: importing them costs nothing extra.
 BUILT_INTO_BRYTHON_JS = {"browser", "browser.aio", "browser.html", "javascript"}
@@ -146,14 +148,48 @@ def bundle_stdlib(stdlib, wanted):
     )
 
 
-def copy_web_sources():
+def web_sources():
+    """(path, relative path) of the demo and benchmark pages under web/: not the build output,
+    not the example apps (those are built on the installed package, as a user's app is)."""
     for path in sorted(WEB.rglob("*")):
         relative = path.relative_to(WEB)
-        if relative.parts[0] == "dist" or path.is_dir() or "__pycache__" in relative.parts:
+        if relative.parts[0] in ("dist", "examples") or path.is_dir() or "__pycache__" in relative.parts:
             continue
-        target = DIST / relative
+        yield path, relative
+
+
+def copy_web_sources(folder):
+    for path, relative in web_sources():
+        target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+
+
+def write_bundle(folder):
+    """What an app serves, into `folder`: brython.js and its licence, the package, and the
+    standard-library modules the browser code imports (if any). `build()` and the wheel build
+    (setup.py) both call this, so web/dist and the wheel carry the same bytes."""
+    brython, make_package = load_brython()
+    brython_data = Path(brython.__file__).parent / "data"
+    if not (brython_data / "brython.js").exists():
+        raise BuildError("The installed brython package has no data/brython.js; reinstall it")
+    if not (PACKAGE / "__init__.py").exists():
+        raise BuildError("No browser package at " + str(PACKAGE))
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(brython_data / "brython.js", folder / "brython.js")
+    shutil.copyfile(BRYTHON_LICENCE, folder / BRYTHON_LICENCE.name)
+    print("Brython", metadata.version("brython"), "from", brython_data)
+    build_package(make_package, folder / "implicitflow.brython.js")
+
+    scripts = python_sources(PACKAGE) + [path for path, _ in web_sources() if path.suffix == ".py"]
+    wanted = stdlib_imports(scripts)
+    if wanted:
+        (folder / STDLIB_BUNDLE).write_text(bundle_stdlib(read_stdlib(brython_data), wanted),
+                                            encoding="utf-8")
+        print("Standard-library modules bundled:", ", ".join(wanted))
+    else:
+        print("Standard-library modules imported by the browser code: none (no bundle needed)")
 
 
 def report(path):
@@ -164,29 +200,10 @@ def report(path):
 
 def build():
     started = time.perf_counter()
-    brython, make_package = load_brython()
-    brython_data = Path(brython.__file__).parent / "data"
-    if not (brython_data / "brython.js").exists():
-        raise BuildError("The installed brython package has no data/brython.js; reinstall it")
-    if not (PACKAGE / "__init__.py").exists():
-        raise BuildError("No browser package at " + str(PACKAGE))
-
     if DIST.exists():
         shutil.rmtree(DIST)
-    DIST.mkdir(parents=True)
-    shutil.copyfile(brython_data / "brython.js", DIST / "brython.js")
-    print("Brython", metadata.version("brython"), "from", brython_data)
-    build_package(make_package, DIST / "implicitflow.brython.js")
-
-    scripts = python_sources(PACKAGE) + python_sources(WEB)
-    wanted = stdlib_imports(scripts)
-    if wanted:
-        (DIST / STDLIB_BUNDLE).write_text(bundle_stdlib(read_stdlib(brython_data), wanted),
-                                          encoding="utf-8")
-        print("Standard-library modules bundled:", ", ".join(wanted))
-    else:
-        print("Standard-library modules imported by the browser code: none (no bundle needed)")
-    copy_web_sources()
+    write_bundle(DIST)
+    copy_web_sources(DIST)
 
     print("Wrote web/dist:")
     for path in sorted(DIST.rglob("*")):
