@@ -4,20 +4,32 @@ for testing browser sign-in against it.
     mock/      the mock server (`run_mock_server`, `MockServer`)
     harness/   Chromium discovery, page checks, serving an app, the pytest plugin
     tools/     `implicitflow-mock` (tools.mock_cli), the demo (tools.demo), the benchmark (tools.bench)
+
+The names below are imported when first used: pytest loads this package's plugin in every
+run wherever implicitflow is installed, also without the `testing` extra (Authlib, Starlette,
+uvicorn) that the mock and the servers need.
 """
 
-from .harness._chromium import ChromiumNotFound, chromium_launch_args, find_chromium
-from .harness._page_watch import PageWatch, PythonErrorInPage
-from .harness._server_thread import ServerThread
-from .mock import MockServer, run_mock_server
+import importlib
 
-__all__ = [
-    "ChromiumNotFound",
-    "MockServer",
-    "PageWatch",
-    "PythonErrorInPage",
-    "ServerThread",
-    "chromium_launch_args",
-    "find_chromium",
-    "run_mock_server",
-]
+_MODULES = {
+    "ChromiumNotFound": ".harness._chromium",
+    "chromium_launch_args": ".harness._chromium",
+    "find_chromium": ".harness._chromium",
+    "PageWatch": ".harness._page_watch",
+    "PythonErrorInPage": ".harness._page_watch",
+    "ServerThread": ".harness._server_thread",
+    "MockServer": ".mock",
+    "run_mock_server": ".mock",
+}
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name):
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_MODULES[name], __name__), name)
+
+
+def __dir__():
+    return sorted(__all__)

@@ -1,16 +1,28 @@
-"""pytest plugin (entry point `pytest11`): Chromium for pytest-playwright, and page checks.
+"""pytest plugin (entry point `pytest11`): Chromium for pytest-playwright, page checks, the
+mock GetResponse, and serving the app under test.
 
 Installing the package is enough: pytest-playwright's `page` fixture then runs
-in a Chromium found by `implicitflow_testing.harness._chromium`, and `python_page` is a
-page that fails the test on any Python traceback.
+in a Chromium found by `implicitflow_testing.harness._chromium`, `python_page` is a
+page that fails the test on any Python traceback, `getresponse_mock` is the mock, and
+`serve_app(folder)` serves an app's folder beside it. The mock and the servers are imported
+only when a test asks for them: this module is loaded by every pytest run wherever
+implicitflow is installed, with or without the `testing` extra.
 """
+
+from pathlib import Path
 
 import pytest
 
 from implicitflow_testing.harness._page_watch import PageWatch
 
+#: pytest-playwright defines its `base_url` fallback as a session-scoped fixture on a class,
+#: which pytest 9 deprecates: the warning is about pytest-playwright, not the user's tests.
+BASE_URL_DEPRECATION = ("ignore:(?s)Session-scoped fixtures defined as instance methods.*'base_url'"
+                        ":pytest.PytestDeprecationWarning")
+
 
 def pytest_configure(config):
+    config.addinivalue_line("filterwarnings", BASE_URL_DEPRECATION)
     if config.pluginmanager.hasplugin("playwright"):
         config.pluginmanager.import_plugin("implicitflow_testing.harness._chromium_fixture")
 
@@ -64,3 +76,34 @@ def getresponse_max_mock(_getresponse_max_mock_session):
     "acme.getresponse360.com": token requests and API calls must send that `X-Domain`."""
     _getresponse_max_mock_session.reset()
     return _getresponse_max_mock_session
+
+
+@pytest.fixture(scope="session")
+def _app_servers():
+    servers = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture
+def serve_app(request, context, _app_servers):
+    """`serve_app(folder, api_path="/api/getresponse", mock=getresponse_mock)` -> the app's URL.
+
+    Serves `folder` (your pages, scripts, and what `implicitflow bundle` wrote) on 127.0.0.1
+    (once per session), with `api_path` a same-origin proxy to the mock's API, as your own server
+    proxies https://api.getresponse.com/v3 in production. In this test's browser context, visits
+    to GetResponse's sign-in page (or a MAX custom domain's) are answered by the mock's consent
+    page, so the app runs unchanged. Pass `mock=getresponse_max_mock` for GetResponse MAX.
+    """
+    from implicitflow_testing.harness._app_under_test import app_server, send_sign_in_to_mock
+
+    def serve(folder, api_path="/api/getresponse", mock=None):
+        mock = mock or request.getfixturevalue("getresponse_mock")
+        key = (str(Path(folder).resolve()), api_path, mock.url)
+        if key not in _app_servers:
+            _app_servers[key] = app_server(folder, api_path, mock.api_base)
+        send_sign_in_to_mock(context, mock)
+        return _app_servers[key].url
+
+    return serve

@@ -2,7 +2,8 @@
 
     python -m implicitflow_testing.tools.demo [--port 8000] [--mock-port 9400] [--token-lifetime 90] [--max]
 
-The app is web/dist (run `python build.py` first), served with ETag and gzip,
+The app is the installed one (its pages and the installed browser bundle), or a build
+given with `--dist DIR` (a checkout's web/dist), served with ETag and gzip,
 plus `/config.js` (where the mock is) and `/api/getresponse/*`, a same-origin
 proxy to the mock's API: the real GetResponse API sends no CORS headers.
 """
@@ -21,8 +22,8 @@ from implicitflow_testing.harness._api_proxy import api_proxy_route
 from implicitflow_testing.harness._server_thread import ServerThread
 from implicitflow_testing.harness._static_site import static_app
 from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.tools._site import SiteNotFound, site_folder
 
-DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 MAX_DOMAIN = "acme.getresponse360.com"
 
 
@@ -57,23 +58,24 @@ def parse_arguments(argv):
     parser.add_argument("--max", choices=["us", "pl"], dest="max_region",
                         help=f"GetResponse MAX mode, custom domain {MAX_DOMAIN}")
     parser.add_argument("--auto-approve", action="store_true", help="skip the consent page")
+    parser.add_argument("--dist", type=Path, metavar="DIR",
+                        help="serve this build (e.g. web/dist after `python build.py`) instead of "
+                             "the installed pages and bundle")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    if not (DIST / "index.html").exists():
-        print("web/dist is not built: run `python build.py` first", file=sys.stderr)
-        return 1
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with run_mock_server(host=args.host, port=args.mock_port, auto_approve=args.auto_approve,
-                             max_region=args.max_region,
-                             max_domains=[MAX_DOMAIN] if args.max_region else ()) as mock:
+        with site_folder(args.dist) as dist, run_mock_server(
+                host=args.host, port=args.mock_port, auto_approve=args.auto_approve,
+                max_region=args.max_region,
+                max_domains=[MAX_DOMAIN] if args.max_region else ()) as mock:
             if args.token_lifetime:
                 mock.set_token_lifetime(args.token_lifetime)
-            app = demo_app(DIST, mock, args.expiring_margin, args.max_region)
+            app = demo_app(dist, mock, args.expiring_margin, args.max_region)
             with ServerThread(app, host=args.host, port=args.port) as site:
                 print(f"Demo app:          {site.url}/  (plain JavaScript: {site.url}/plain.html)")
                 print(f"Mock GetResponse:  {mock.url}  (controls under {mock.url}/_mock/)")
@@ -84,6 +86,9 @@ def main(argv=None):
                 stop.wait()
     except KeyboardInterrupt:
         pass
+    except SiteNotFound as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"Cannot start: {error} (is the port in use? try --port / --mock-port)", file=sys.stderr)
         return 1

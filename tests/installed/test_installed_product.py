@@ -1,0 +1,170 @@
+"""The product as a user gets it: the wheel, built from the sdist as a package index would
+serve it, installed in a new virtual environment outside this checkout; `implicitflow bundle`;
+and the example apps of web/examples run with their own tests from there. On the machine's
+python3 and on the newest CPython found beside it, since users have both."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "web" / "examples"
+EXAMPLE_APPS = ("brython-app", "javascript-app")
+BUNDLE = "implicitflow_bundle/files/"
+#: What a clean checkout does not have: the build's inputs are the sources alone.
+NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "dist", "artifacts", "test-results",
+                                     "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "vendor")
+
+
+def run(command, cwd, env=None, check=True):
+    result = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=900)
+    if check and result.returncode != 0:
+        pytest.fail(f"`{' '.join(str(part) for part in command)}` exited {result.returncode}:\n"
+                    f"{result.stdout}\n{result.stderr}", pytrace=False)
+    return result
+
+
+def bundle_in(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        return {name[len(BUNDLE):]: archive.read(name)
+                for name in archive.namelist() if name.startswith(BUNDLE)}
+
+
+@pytest.fixture(scope="session")
+def source_tree(tmp_path_factory):
+    """A copy of the checkout's sources, so builds neither race nor leave files in it."""
+    tree = tmp_path_factory.mktemp("checkout") / "implicitflow"
+    shutil.copytree(ROOT, tree, ignore=NOT_SOURCES)
+    return tree
+
+
+@pytest.fixture(scope="session")
+def wheel(source_tree, tmp_path_factory):
+    """What `python -m build` makes: the sdist, then the wheel from the unpacked sdist."""
+    out = tmp_path_factory.mktemp("dist")
+    # Run from outside the tree: there, `-m build` would find build.py instead of PyPA's build.
+    run([sys.executable, "-m", "build", "--outdir", out, source_tree], cwd=out)
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def version_of(python):
+    result = run([python, "-c", "import sys; print(*sys.version_info[:2])"], cwd=ROOT, check=False)
+    return tuple(map(int, result.stdout.split())) if result.returncode == 0 else None
+
+
+def newest_cpython():
+    """(version, path) of the newest CPython 3 on PATH (python3.N) or under pyenv, or None."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = list(pyenv.glob("3.*/bin/python3"))
+    candidates += [Path(found) for minor in range(12, 30) if (found := shutil.which(f"python3.{minor}"))]
+    versions = [(version_of(path), path) for path in candidates]
+    return max(((version, path) for version, path in versions if version), default=None)
+
+
+def interpreter(which):
+    python3 = shutil.which("python3")
+    if python3 is None:
+        pytest.fail("no python3 on PATH", pytrace=False)
+    if which == "python3":
+        return python3
+    newest = newest_cpython()
+    if newest is None or newest[0] <= version_of(python3):
+        pytest.fail(f"No CPython newer than python3 ({'.'.join(map(str, version_of(python3)))}) found "
+                    "on PATH (python3.12, python3.13, ...) or under pyenv: the installed product is "
+                    "tested on a newer one too. Install one, e.g. `pyenv install 3.13`.", pytrace=False)
+    return newest[1]
+
+
+def user_environment(bin_dir):
+    """This process's environment without its virtual environment or pytest's own variables."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME") and not name.startswith("PYTEST_")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def test_the_wheel_carries_the_bundle_exactly_as_build_py_makes_it(wheel, source_tree, tmp_path):
+    # A second build, straight from the tree this time (the first went through the sdist).
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", tmp_path / "again",
+         source_tree], cwd=tmp_path)
+    (again,) = (tmp_path / "again").glob("*.whl")
+    build_py_output = tmp_path / "build-py"
+    run([sys.executable, "-c", "import sys, pathlib, build; build.write_bundle(pathlib.Path(sys.argv[1]))",
+         build_py_output], cwd=source_tree)
+
+    files = bundle_in(wheel)
+    assert sorted(files) == ["brython.LICENCE.txt", "brython.js", "implicitflow.brython.js"]
+    assert files == bundle_in(again)
+    assert files == {path.name: path.read_bytes() for path in build_py_output.iterdir()}
+    package = files["implicitflow.brython.js"].decode()
+    assert "implicitflowReady" in package
+    assert "implicitflow_bundle" not in package and "implicitflow_testing" not in package
+
+
+@pytest.mark.parametrize("which", ["python3", "newest"])
+def test_the_example_apps_pass_against_the_installed_wheel(which, wheel, tmp_path):
+    python = interpreter(which)
+    venv = tmp_path / "venv"
+    run([python, "-m", "venv", venv], cwd=tmp_path)
+    bin_dir = venv / "bin"
+    env = user_environment(bin_dir)
+    pip_install = [bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+
+    # `pip install implicitflow`, no extras: the command and the files a production app serves.
+    run(pip_install + [wheel, "pytest"], cwd=tmp_path, env=env)
+    version = run([bin_dir / "implicitflow", "--version"], cwd=tmp_path, env=env).stdout
+    assert re.fullmatch(r"implicitflow \d+\.\d+\.\d+\S*\n", version)
+    apps = tmp_path / "apps"
+    for name in EXAMPLE_APPS:
+        shutil.copytree(EXAMPLES / name, apps / name, ignore=NOT_SOURCES)
+        printed = run([bin_dir / "implicitflow", "bundle", "public/vendor", "--url", "vendor/"],
+                      cwd=apps / name, env=env).stdout
+        assert printed.startswith("Wrote 3 files to public/vendor:\n  brython.js ")
+        assert re.search(r'<script src="vendor/implicitflow.brython.js" integrity="sha384-[\w+/]{64}">',
+                         printed)
+        assert {path.name: path.read_bytes() for path in (apps / name / "public/vendor").iterdir()} == (
+            bundle_in(wheel))
+    refused = run([bin_dir / "implicitflow", "bundle", "public/index.html/vendor"],
+                  cwd=apps / "brython-app", env=env, check=False)
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert re.fullmatch(r"implicitflow: cannot write to public/index.html/vendor: [^\n]+\n", refused.stderr)
+    # pytest loads the plugin wherever implicitflow is installed, with or without its extras.
+    (tmp_path / "unrelated" / "test_unrelated.py").parent.mkdir()
+    (tmp_path / "unrelated" / "test_unrelated.py").write_text("def test_unrelated():\n    pass\n")
+    run([bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "unrelated"],
+        cwd=tmp_path, env=env)
+
+    # With the testing extra: each example's own tests, in Chromium, from the apps' folder.
+    run(pip_install + [f"{wheel}[testing]", "pytest-playwright"], cwd=tmp_path, env=env)
+    tests = run([bin_dir / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q"], cwd=apps, env=env)
+    assert re.search(r"^6 passed in ", tests.stdout, re.M), tests.stdout
+    assert "warning" not in tests.stdout.lower(), tests.stdout
+
+    # The demo runs from the installed package, serving the installed bundle.
+    demo = subprocess.Popen([bin_dir / "python", "-m", "implicitflow_testing.tools.demo", "--port", "0",
+                             "--mock-port", "0"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        first_line = demo.stdout.readline()
+        url = re.match(r"Demo app: +(http://[\d.:]+)/ ", first_line)
+        if not url:
+            demo.wait(timeout=10)
+            pytest.fail(f"the demo did not start: {first_line}{demo.stderr.read()}", pytrace=False)
+        for page in ("/", "/plain.html"):
+            with urllib.request.urlopen(url[1] + page) as response:
+                assert response.status == 200
+        for name in ("brython.js", "implicitflow.brython.js"):
+            with urllib.request.urlopen(url[1] + "/" + name) as response:
+                assert response.read() == bundle_in(wheel)[name]
+    finally:
+        demo.terminate()
+        demo.wait(timeout=10)

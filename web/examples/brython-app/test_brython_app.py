@@ -1,0 +1,54 @@
+"""The Brython example app against the mock GetResponse, in Chromium.
+
+    pip install 'implicitflow[testing]' pytest-playwright
+    implicitflow bundle public/vendor
+    pytest
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+PUBLIC = Path(__file__).parent / "public"  # index.html, app.py, and vendor/ (implicitflow bundle)
+
+
+@pytest.fixture
+def app_url(serve_app, getresponse_mock):
+    url = serve_app(PUBLIC, api_path="/api/getresponse")
+    # The mock starts each test knowing only its demo client: register the app's own.
+    getresponse_mock.register_client("example-app", "example-secret", [url + "/"])
+    return url
+
+
+def test_sign_in_shows_the_account(python_page, app_url, getresponse_mock):
+    python_page.goto(app_url)
+    python_page.get_by_role("button", name="Sign in with GetResponse").click()
+    python_page.get_by_role("button", name="Allow").click()  # on the mock's consent page
+
+    expect(python_page.locator("#status")).to_have_text("Signed in as ada.lovelace@example.com")
+    assert "#" not in python_page.url  # the token has left the address bar
+    assert [r["path"] for r in getresponse_mock.requests() if r["path"].startswith("/v3/")] == [
+        "/v3/accounts"]  # called through the app's /api/getresponse proxy
+
+
+def test_deny_is_explained(python_page, app_url):
+    python_page.goto(app_url)
+    python_page.get_by_role("button", name="Sign in with GetResponse").click()
+    python_page.get_by_role("button", name="Deny").click()
+
+    expect(python_page.locator("#status")).to_have_text("You chose not to sign in with GetResponse.")
+    expect(python_page.get_by_role("button", name="Sign in with GetResponse")).to_be_visible()
+
+
+def test_a_token_the_api_no_longer_accepts_is_reported(python_page, app_url, getresponse_mock):
+    getresponse_mock.set_auto_approve(True)  # no consent page this time
+    python_page.goto(app_url)
+    python_page.get_by_role("button", name="Sign in with GetResponse").click()
+    expect(python_page.locator("#status")).to_have_text("Signed in as ada.lovelace@example.com")
+
+    getresponse_mock.expire_tokens()  # GetResponse now answers 401 with code 1014
+    python_page.reload()
+
+    expect(python_page.locator("#status")).to_contain_text("Could not read your account")
+    expect(python_page.get_by_role("button", name="Sign in with GetResponse")).to_be_visible()
