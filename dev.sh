@@ -3,38 +3,87 @@
 #   ./dev.sh demo [options]   set up, build, and run the demo against the local mock GetResponse
 #   ./dev.sh test [pytest args]   set up, build, and run the whole test suite
 #
-# Set-up, done each time and quick when nothing changed:
-#   - a Chromium: Playwright's own or a system one if present; otherwise, as root on
+# Set-up, done each time and quick when nothing changed, one line per step:
+#   - venv: .venv, made with $PYTHON (default python3);
+#   - packages: this project and its test extras (pip), skipped while pyproject.toml and
+#     setup.py are unchanged since the last install;
+#   - Chromium (test only): Playwright's own or a system one if present; otherwise, as root on
 #     Debian/Ubuntu, `apt-get install chromium`, elsewhere `playwright install chromium`;
-#   - a virtual environment in .venv with this project and its test extras (pip);
-#   - web/dist, built by `python build.py`.
+#   - build: web/dist, by `python build.py`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
+STAMP=$VENV/.installed-from
+
+say() { printf '%-10s %s\n' "$1:" "$2"; }
+
+as_root_with_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
 
 setup_venv() {
-    if [ ! -x "$VENV/bin/python" ]; then
-        "$PYTHON" -m venv "$VENV"
+    if [ -x "$VENV/bin/python" ]; then
+        say venv "$VENV exists ($("$VENV/bin/python" --version)), kept"
+        return
     fi
+    if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null && as_root_with_apt; then
+        say venv "$PYTHON has no venv module: installing Debian's python3-venv"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
+    say venv "creating $VENV with $PYTHON ($("$PYTHON" --version))"
+    "$PYTHON" -m venv "$VENV"
+}
+
+setup_packages() {
+    local wanted
+    wanted=$(cat pyproject.toml setup.py | "$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
+    if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$wanted" ]; then
+        say packages "pyproject.toml and setup.py unchanged since the last install, pip skipped (rm $STAMP to force)"
+        return
+    fi
+    say packages "installing this project (editable) with its test extras into $VENV (pip, from PyPI)"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+    echo "$wanted" >"$STAMP"
+}
+
+chromium_found() {
+    "$VENV/bin/python" -c 'from implicitflow_testing import find_chromium as f; print(f()[1])' 2>/dev/null
 }
 
 setup_chromium() {
-    if "$VENV/bin/python" -c 'from implicitflow_testing.harness._chromium import find_chromium as f; print("Chromium:", f()[1])' 2>/dev/null; then
+    local found
+    if found=$(chromium_found); then
+        say Chromium "found $found, no install needed"
         return
     fi
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "No Chromium found: installing Debian's chromium package"
+    if as_root_with_apt; then
+        say Chromium "none found: installing Debian's chromium package (apt-get)"
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     else
-        echo "No Chromium found: installing Playwright's Chromium"
-        "$VENV/bin/python" -m playwright install chromium
+        say Chromium "none found: installing Playwright's Chromium (playwright install chromium)"
+        "$VENV/bin/python" -m playwright install chromium >/dev/null
     fi
-    "$VENV/bin/python" -c 'from implicitflow_testing.harness._chromium import find_chromium as f; print("Chromium:", f()[1])'
+    found=$(chromium_found) || { echo "Chromium: still not found after installing it" >&2; exit 1; }
+    say Chromium "installed: $found"
+}
+
+build_site() {
+    local output
+    if ! output=$("$VENV/bin/python" build.py 2>&1); then
+        echo "$output" >&2
+        exit 1
+    fi
+    say build "web/dist written by python build.py ($(tail -n 1 <<<"$output"))"
+}
+
+wants_help() {
+    local argument
+    for argument in "$@"; do
+        case "$argument" in -h|--help) return 0 ;; esac
+    done
+    return 1
 }
 
 command=${1:-}
@@ -42,14 +91,19 @@ shift || true
 case "$command" in
     test)
         setup_venv
+        setup_packages
         setup_chromium
-        "$VENV/bin/python" build.py
+        build_site
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     demo)
+        if wants_help "$@" && [ -x "$VENV/bin/python" ]; then
+            exec "$VENV/bin/python" -m implicitflow_testing.tools.demo "$@"
+        fi
         setup_venv
-        "$VENV/bin/python" build.py
-        exec "$VENV/bin/python" -m implicitflow_testing.tools.demo "$@"
+        setup_packages
+        build_site
+        exec "$VENV/bin/python" -m implicitflow_testing.tools.demo --dist web/dist "$@"
         ;;
     *)
         echo "usage: ./dev.sh demo [--help] | ./dev.sh test [pytest arguments]" >&2
