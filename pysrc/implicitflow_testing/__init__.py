@@ -21,6 +21,10 @@ _MODULES = {
     "ServerThread": ".harness._server_thread",
     "MockServer": ".mock",
     "run_mock_server": ".mock",
+    "AuditFailed": ".audit",
+    "AuditReport": ".audit",
+    "audit_app": ".audit",
+    "run_audit": ".audit",
 }
 __all__ = sorted(_MODULES)
 

@@ -78,6 +78,20 @@ def getresponse_max_mock(_getresponse_max_mock_session):
     return _getresponse_max_mock_session
 
 
+@pytest.fixture
+def implicitflow_audit(browser, getresponse_mock):
+    """`implicitflow_audit(app_url, sign_in=SELECTOR, signed_in=SELECTOR, mock=None)` -> an
+    `AuditReport` of the implicit-flow checks run against the app in pytest-playwright's
+    Chromium, judged by `getresponse_mock` (or `mock`); `report.raise_for_failures()`."""
+    from implicitflow_testing.audit import run_audit
+
+    def audit(app_url, sign_in, signed_in, mock=None, **options):
+        return run_audit(browser, app_url, sign_in, signed_in,
+                         getresponse_mock if mock is None else mock, **options)
+
+    return audit
+
+
 @pytest.fixture(scope="session")
 def _app_servers():
     servers = {}
