@@ -7,9 +7,16 @@ module bundle is written and no page needs the 5 MB brython_stdlib.js. Should
 a browser module (or a demo script) start importing one, the build bundles
 just those modules, with what they import, into implicitflow_stdlib.js.
 
+The package is shipped compiled: Brython's own compiler, from the brython.js
+being shipped, runs here in V8 (mini-racer) and turns every module into the
+JavaScript the browser would otherwise make on each first visit (most of its
+cost). The Python source stays in the bundle: under any other brython.js the
+page compiles it as usual.
+
 The output is reproducible: the package's `$timestamp` (Brython's key for its
 compiled-module cache in indexedDB) is a hash of the sources, so it changes
-exactly when they do.
+exactly when they do, and the compiler's random names come from a seeded
+generator.
 """
 
 import ast
@@ -44,6 +51,61 @@ READY_PRELUDE = (
 )
 
 
+#: Browser globals brython.js touches while it loads, for V8 without a page; Brython's compiler
+#: reads none of them.
+COMPILER_GLOBALS = r"""
+var window = globalThis, self = globalThis;
+globalThis.console = {log() {}, warn() {}, info() {}, error() {}, debug() {}};
+globalThis.addEventListener = function () {};
+globalThis.URL = class URL {
+  constructor(url) {
+    var parts = /^[a-z]+:\/\/[^/?#]*([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
+    if (!parts) { throw new TypeError("Invalid URL: " + url); }
+    this.pathname = parts[1] || "/"; this.search = parts[2] || ""; this.hash = parts[3] || "";
+  }
+};
+"""
+#: Brython draws its generated names (and the lambda tag) from Math.random: a seeded generator
+#: (mulberry32) makes the compiled JavaScript the same bytes on every build.
+SEEDED_RANDOM = r"""
+(function (seed) {
+  Math.random = function () {
+    seed = (seed + 0x6D2B79F5) >>> 0;
+    var t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+})(%d);
+"""
+#: What Brython's VFS loader does with a module's source on a first visit.
+COMPILE_MODULE = r"""
+function compileModule(name, source, isPackage) {
+  var $B = __BRYTHON__, path = "VFS." + name + (isPackage ? "/__init__.py" : ".py");
+  // Without this the module is named after its file, and `from .x import y` loses its package.
+  $B.url2name[path] = name;
+  $B.imported[name] = $B.module.$factory(
+    name, "", isPackage ? name : name.split(".").slice(0, -1).join("."));
+  try {
+    return $B.py2js({src: source, filename: path, imported: true}, name, name,
+                    $B.builtins_scope).to_js();
+  } finally {
+    delete $B.imported[name];
+  }
+}
+"""
+#: Appended to the package: the compiled modules go where Brython's indexedDB cache puts them,
+#: which its module loader reads before compiling, but only under the brython.js that compiled
+#: them (its build stamp). Once nothing in the page's file system is left to compile, opening
+#: that cache on a first visit is pure cost, so Brython is told the page has none.
+PRECOMPILED_BLOCK = """;if(__BRYTHON__.compiled_date===%s){(function($B,compiled){
+Object.assign($B.precompiled,compiled);
+var hasIndexedDB=$B.has_indexedDB;
+Object.defineProperty($B,"has_indexedDB",{configurable:true,get:function(){
+return hasIndexedDB&&Object.keys($B.VFS).some(function(name){return !(name in $B.precompiled)})}});
+})(__BRYTHON__,%s)}
+"""
+
+
 class BuildError(Exception):
     """A problem the person running the build can fix; printed without a traceback."""
 
@@ -75,8 +137,42 @@ def source_hash(paths):
     return digest.hexdigest()
 
 
-def build_package(make_package, output):
-    """Brython's own packager, into a temporary folder, then made reproducible."""
+def compile_modules(brython_js, modules):
+    """{name: JavaScript} of every `.py` module of a loadBrythonPackage mapping, compiled by
+    `brython_js` in V8 as a page would compile it (packages wrapped in a list, as Brython keeps
+    them), and the runtime's build stamp, which the compiled code is valid for."""
+    try:
+        from py_mini_racer import JSEvalException, MiniRacer
+    except ImportError:
+        raise BuildError(
+            "The 'mini-racer' package (V8 for Brython's compiler) is not installed. "
+            "Run: pip install -e '.[testing]'"
+        ) from None
+    context = MiniRacer()
+    try:
+        context.eval(SEEDED_RANDOM % int(hashlib.sha256(b"implicitflow").hexdigest()[:8], 16))
+        context.eval(COMPILER_GLOBALS)
+        context.eval(brython_js)
+        context.eval(COMPILE_MODULE)
+        compiled = {}
+        for name, entry in sorted(modules.items()):
+            if name == "$timestamp" or entry[0] != ".py":
+                continue
+            is_package = len(entry) > 3 and bool(entry[3])
+            call = "compileModule(" + json.dumps([name, entry[1], is_package])[1:-1] + ")"
+            try:
+                js = context.eval(call)
+            except JSEvalException as error:
+                raise BuildError(f"Brython could not compile {name}: {error}") from None
+            compiled[name] = [js] if is_package else js
+        return compiled, context.eval("__BRYTHON__.compiled_date")
+    finally:
+        context.close()
+
+
+def build_package(make_package, output, brython_js):
+    """Brython's own packager, into a temporary folder, then made reproducible, with every module
+    also compiled by `brython_js` (the text of the brython.js shipped beside it)."""
     sources = python_sources(PACKAGE)
     with tempfile.TemporaryDirectory() as scratch:
         staged = Path(scratch) / "implicitflow"
@@ -89,8 +185,11 @@ def build_package(make_package, output):
         raise BuildError("Brython's make_package wrote an unexpected file format")
     modules = json.loads(text[len(PACKAGE_PREFIX):-1])
     modules["$timestamp"] = int(source_hash(sources)[:12], 16)
+    compiled, compiled_date = compile_modules(brython_js, modules)
     output.write_text(
         PACKAGE_PREFIX + json.dumps(modules, sort_keys=True, separators=(",", ":")) + ")\n"
+        + PRECOMPILED_BLOCK % (json.dumps(compiled_date),
+                               json.dumps(compiled, sort_keys=True, separators=(",", ":")))
         + READY_PRELUDE,
         encoding="utf-8",
     )
@@ -180,7 +279,8 @@ def write_bundle(folder):
     shutil.copyfile(brython_data / "brython.js", folder / "brython.js")
     shutil.copyfile(BRYTHON_LICENCE, folder / BRYTHON_LICENCE.name)
     print("Brython", metadata.version("brython"), "from", brython_data)
-    build_package(make_package, folder / "implicitflow.brython.js")
+    build_package(make_package, folder / "implicitflow.brython.js",
+                  (brython_data / "brython.js").read_text(encoding="utf-8"))
 
     scripts = python_sources(PACKAGE) + [path for path, _ in web_sources() if path.suffix == ".py"]
     wanted = stdlib_imports(scripts)

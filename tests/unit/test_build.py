@@ -1,7 +1,10 @@
-"""build.py: a reproducible package, and a standard-library bundle only when one is imported."""
+"""build.py: a reproducible, precompiled package, and a standard-library bundle only when one
+is imported."""
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,15 +20,72 @@ def build():
     return module
 
 
-def test_the_package_is_the_same_bytes_when_built_twice(build, tmp_path):
-    _, make_package = build.load_brython()
-    build.build_package(make_package, tmp_path / "a.js")
-    build.build_package(make_package, tmp_path / "b.js")
+BUILD_PACKAGE_INTO = """
+import importlib.util, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("build", sys.argv[1])
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+brython, make_package = build.load_brython()
+brython_js = (Path(brython.__file__).parent / "data" / "brython.js").read_text(encoding="utf-8")
+build.build_package(make_package, Path(sys.argv[2]), brython_js)
+"""
 
-    text = (tmp_path / "a.js").read_text()
-    assert text == (tmp_path / "b.js").read_text()
-    modules = json.loads(text[len(build.PACKAGE_PREFIX):text.index(")\n")])
+
+def package_modules(text, build):
+    return json.loads(text[len(build.PACKAGE_PREFIX):text.index(")\n")])
+
+
+def precompiled_modules(text, build):
+    """The compiled modules of the package's precompiled block (the object it hands Brython)."""
+    block = text[text.index(")\n") + 2:]
+    compiled_date, rest = block.split("===", 1)[1].split("){", 1)
+    return json.loads(compiled_date), json.loads(rest[rest.index("})(__BRYTHON__,") + 15:
+                                                      rest.rindex(")}")])
+
+
+@pytest.fixture(scope="module")
+def built_package(build, tmp_path_factory):
+    """The package built twice, each time by a new Python process (and a new V8)."""
+    folder = tmp_path_factory.mktemp("package")
+    texts = []
+    for name in ("a.js", "b.js"):
+        subprocess.run([sys.executable, "-c", BUILD_PACKAGE_INTO, str(ROOT / "build.py"),
+                        str(folder / name)], check=True, capture_output=True)
+        texts.append((folder / name).read_text(encoding="utf-8"))
+    return texts
+
+
+def test_the_package_is_the_same_bytes_when_built_twice(build, built_package):
+    first, second = built_package
+
+    assert first == second
+    modules = package_modules(first, build)
     assert {"implicitflow", "implicitflow.flow", "implicitflow.browser_environment"} <= set(modules)
+
+
+@pytest.fixture(scope="module")
+def brython_js(build):
+    brython, _ = build.load_brython()
+    return (Path(brython.__file__).parent / "data" / "brython.js").read_text(encoding="utf-8")
+
+
+def test_every_module_is_shipped_compiled_for_the_brython_js_beside_it(build, built_package, brython_js):
+    modules = package_modules(built_package[0], build)
+
+    compiled_date, compiled = precompiled_modules(built_package[0], build)
+
+    assert set(compiled) == {name for name in modules if name != "$timestamp"}
+    assert f'__BRYTHON__.compiled_date="{compiled_date}"' in brython_js
+    # Brython keeps a package's code in a list, a plain module's as a string.
+    assert isinstance(compiled["implicitflow"], list) and isinstance(compiled["implicitflow.flow"], str)
+    # Named for the module, not after its file (`from .x import y` needs the package).
+    assert 'locals.__name__ = "implicitflow.flow"' in compiled["implicitflow.flow"]
+
+
+def test_a_module_brython_cannot_compile_is_a_clear_message(build, brython_js):
+    with pytest.raises(build.BuildError, match="Brython could not compile implicitflow.bad"):
+        build.compile_modules(brython_js, {"implicitflow.bad": [".py", "def f(:\n"]})
 
 
 def test_the_browser_package_imports_nothing_from_the_standard_library(build):
