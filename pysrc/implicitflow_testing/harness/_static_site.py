@@ -1,12 +1,34 @@
-"""A static file server for web/dist, as a deployment would run it: validators and gzip."""
+"""A static file server for web/dist, as a deployment would run it: validators and gzip, the
+gzip read from the `NAME.gz` the build wrote beside a file rather than compressed per request."""
 
+import mimetypes
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import FileResponse
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
+
+
+class PrecompressedFiles(StaticFiles):
+    """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when one exists."""
+
+    def file_response(self, full_path, stat_result, scope, status_code=200):
+        packed = Path(str(full_path) + ".gz")
+        request_headers = Headers(scope=scope)
+        # The same test as Starlette's GZipMiddleware, which compresses the other files.
+        if not ("gzip" in request_headers.get("accept-encoding", "") and packed.is_file()):
+            return super().file_response(full_path, stat_result, scope, status_code)
+        response = FileResponse(
+            packed, status_code=status_code, stat_result=packed.stat(),
+            media_type=mimetypes.guess_type(str(full_path))[0] or "text/plain",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        if self.is_not_modified(response.headers, request_headers):
+            return NotModifiedResponse(response.headers)
+        return response
 
 
 def static_app(directory, routes=()):
@@ -14,7 +36,7 @@ def static_app(directory, routes=()):
 
     `routes` come first, so an app can add e.g. an API proxy beside its files.
     """
-    files = StaticFiles(directory=str(Path(directory)), html=True)
+    files = PrecompressedFiles(directory=str(Path(directory)), html=True)
     return Starlette(
         routes=[*routes, Mount("/", app=files)],
         middleware=[Middleware(GZipMiddleware, minimum_size=512)],

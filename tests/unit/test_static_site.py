@@ -1,0 +1,59 @@
+"""The static server of the demo and the benchmark sends the build's pre-compressed files."""
+
+import gzip
+
+import httpx
+import pytest
+
+from implicitflow_testing import ServerThread
+from implicitflow_testing.harness._static_site import static_app
+
+SCRIPT = b"console.log('implicitflow');\n" * 100
+#: Different bytes from compressing SCRIPT here, so a test sees which one was sent.
+PRECOMPRESSED = gzip.compress(SCRIPT, 1, mtime=0)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "app.js").write_bytes(SCRIPT)
+    (folder / "app.js.gz").write_bytes(PRECOMPRESSED)
+    (folder / "other.js").write_bytes(SCRIPT)
+    with ServerThread(static_app(folder)) as site, httpx.Client(base_url=site.url, timeout=10) as client:
+        yield client
+
+
+def raw(client, path, accept_encoding, **headers):
+    """The response with its body as sent (not decoded)."""
+    with client.stream("GET", path, headers={"Accept-Encoding": accept_encoding, **headers}) as response:
+        return response, b"".join(response.iter_raw())
+
+
+def test_a_gzip_client_gets_the_file_the_build_compressed(client):
+    response, body = raw(client, "/app.js", "gzip, deflate, br")
+
+    assert body == PRECOMPRESSED
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["vary"] == "Accept-Encoding"
+
+
+def test_a_client_without_gzip_gets_the_file_itself(client):
+    for accept_encoding in ("identity", "br"):
+        response, body = raw(client, "/app.js", accept_encoding)
+
+        assert body == SCRIPT and "content-encoding" not in response.headers
+
+
+def test_the_precompressed_file_has_validators(client):
+    first, _ = raw(client, "/app.js", "gzip")
+    again, body = raw(client, "/app.js", "gzip", **{"If-None-Match": first.headers["etag"]})
+
+    assert again.status_code == 304 and body == b""
+
+
+def test_a_file_without_a_gz_sibling_is_compressed_per_request(client):
+    response, body = raw(client, "/other.js", "gzip")
+
+    assert response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == SCRIPT and body != PRECOMPRESSED
