@@ -1,8 +1,10 @@
 """The benchmark: the toolkit against a plain-JavaScript baseline, measured in the same run.
 
-    python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json]
+    python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json] [--dist DIR]
 
-Everything runs on 127.0.0.1 in headless Chromium. It prints a table and writes the
+It measures the installed pages and bundle, or the build given with --dist (a checkout's
+web/dist). Everything runs on 127.0.0.1 in headless Chromium, the site served two ways:
+compressed per request, and from pre-compressed files. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
 """
 
@@ -13,10 +15,13 @@ import gzip
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
@@ -27,12 +32,23 @@ from implicitflow_testing.harness._server_thread import ServerThread
 from implicitflow_testing.harness._static_site import static_app
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
+from implicitflow_testing.tools._site import SiteNotFound, site_folder
 
-#: A source checkout's build, used when --dist is not given.
-DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
+#: The callback pages, each storing the token from the same answer, and the Brython floor.
+#: Each sets `window.tokenReady` to ms since the navigation that brought the answer began,
+#: across the reload a callback page may do to drop the fragment.
+PAGES = {
+    "baseline": "/bench/baseline.html",  # ten lines of plain JavaScript
+    "floor": "/bench/floor.html",  # brython.js and one line of Python: Brython's least cost
+    "toolkit": "/bench/callback.html",  # the toolkit's Python API, as the README shows it
+    "toolkit_js": "/bench/callback_js.html",  # the toolkit's JavaScript API
+}
+TOOLKIT_PAGES = ("toolkit", "toolkit_js")
+#: How the site is served: compressed per request, or from the NAME.gz files beside each file.
+SERVINGS = ("plain", "precompressed")
+GZIP_SUFFIXES = {".js", ".html", ".css", ".py", ".txt"}
 STATE = "5" * 64
 FRAGMENT = f"#access_token=2YotnFZFEjr1zCsicMWpAA&state={STATE}&token_type=bearer&expires_in=3600"
-PAGES = {"toolkit": "/bench/callback.html", "baseline": "/bench/baseline.html"}
 
 
 class BenchmarkFailed(Exception):
@@ -48,63 +64,102 @@ def spread(values):
 def write_pending_login(page, site_url, kind):
     """Go to a tiny same-origin page and leave the pending login its callback will look for."""
     page.goto(site_url + "/bench/setup.html")
-    if kind == "toolkit":
+    if kind in TOOLKIT_PAGES:
         # The callback page's own provider (pending logins name who started them).
-        provider = getresponse("demo-client", site_url + PAGES["toolkit"])
+        provider = getresponse("demo-client", site_url + PAGES[kind])
         record = PendingLogin(STATE, provider.identity, time.time()).to_storage_string()
         page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [PENDING_PREFIX + STATE, record])
-    else:
+    elif kind == "baseline":
         page.evaluate("s => sessionStorage.setItem('baseline.pending.' + s, '1')", STATE)
 
 
-def load_callback(page, site_url, kind):
-    """(token-ready ms, fragment-scrubbed ms), both from navigation start."""
+def wait_for_token_ready(page, watch, timeout=30.0):
+    """window.tokenReady of the page's last document, whether the page loads once or reloads."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        watch.check()
+        try:
+            ready = page.evaluate("window.tokenReady")
+        except PlaywrightError:  # the document went away under the evaluation (the reload)
+            ready = None
+        if ready is not None:
+            return ready
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"window.tokenReady was not set within {timeout:.0f} s")
+
+
+def load_callback(page, watch, site_url, kind):
+    """(token-ready ms, fragment-scrubbed ms or None), both from the start of the navigation."""
     write_pending_login(page, site_url, kind)
-    watch = PageWatch(page)
-    page.goto(site_url + PAGES[kind] + FRAGMENT)
-    watch.wait_for_flag("tokenReady", timeout=30000)
-    ready, scrubbed, href = page.evaluate("[window.tokenReady, window.scrubbedAt, location.href]")
+    answer = "" if kind == "floor" else FRAGMENT  # the floor handles no answer
+    page.goto(site_url + PAGES[kind] + answer, wait_until="commit")
+    ready = wait_for_token_ready(page, watch)
+    scrubbed, href = page.evaluate("[window.scrubbedAt, location.href]")
     if ready < 0 or "access_token" in href:
         raise BenchmarkFailed(f"the {kind} callback did not store the token cleanly")
     return ready, scrubbed
 
 
-def measure_callbacks(browser, site_url, runs):
-    results = {}
-    for kind in PAGES:
-        cold, warm, scrubbed = [], [], []
-        for _ in range(runs):
-            context = browser.new_context()
-            ready, scrub = load_callback(context.new_page(), site_url, kind)
-            cold.append(ready)
-            scrubbed.append(scrub)
-            context.close()
-        context = browser.new_context()
-        page = context.new_page()
-        load_callback(page, site_url, kind)  # fills the HTTP cache (and Brython's indexedDB cache)
-        for _ in range(runs):
-            warm.append(load_callback(page, site_url, kind)[0])
-        context.close()
-        results[kind] = {"cold": spread(cold), "warm": spread(warm), "scrubbed_cold": spread(scrubbed)}
-    return results
+def measure_callbacks(browser, site_urls, runs):
+    """Every page under every serving, cold (new context) then warm (reloaded in it), in one
+    interleaved run: the order of pages turns each round, so none always goes first."""
+    samples = {(kind, serving, phase): [] for kind in PAGES for serving in SERVINGS
+               for phase in ("cold", "warm", "scrubbed")}
+    kinds = list(PAGES)
+    for round_number in range(runs):
+        turn = round_number % len(kinds)
+        for kind in kinds[turn:] + kinds[:turn]:
+            for serving in SERVINGS:
+                context = browser.new_context()
+                page = context.new_page()
+                watch = PageWatch(page)
+                ready, scrubbed = load_callback(page, watch, site_urls[serving], kind)
+                samples[kind, serving, "cold"].append(ready)
+                if scrubbed is not None:
+                    samples[kind, serving, "scrubbed"].append(scrubbed)
+                samples[kind, serving, "warm"].append(
+                    load_callback(page, watch, site_urls[serving], kind)[0])
+                context.close()
+    return {kind: {serving: {phase: spread(values) for phase in ("cold", "warm", "scrubbed")
+                             if (values := samples[kind, serving, phase])}
+                   for serving in SERVINGS}
+            for kind in PAGES}
+
+
+def ratios(callbacks):
+    """Median ratios of each toolkit page to the floor and to plain JavaScript, and of the floor
+    to plain JavaScript, per serving and phase."""
+    result = {}
+    for serving in SERVINGS:
+        for phase in ("cold", "warm"):
+            median = {kind: callbacks[kind][serving][phase]["median"] for kind in PAGES}
+            for kind in (*TOOLKIT_PAGES, "floor"):
+                for reference in ("floor", "baseline"):
+                    if kind != reference:
+                        result[f"{kind}/{reference} {serving} {phase}"] = ratio(median[kind],
+                                                                                median[reference])
+    return result
 
 
 def measure_bytes(browser, site_url):
-    """Every file the toolkit's callback page loads, raw and gzip."""
+    """Every file the toolkit's callback page loads (once each, across its reload), raw and gzip."""
     context = browser.new_context()
     page = context.new_page()
     write_pending_login(page, site_url, "toolkit")
-    loaded = []
-    page.on("requestfinished", lambda request: loaded.append(request))
-    page.goto(site_url + PAGES["toolkit"] + FRAGMENT)
-    page.wait_for_function("window.tokenReady !== undefined", timeout=30000)
+    loaded = {}
+    # The last request of each URL: a document the page reloaded from has no body left to read.
+    page.on("requestfinished", lambda request: loaded.update({request.url.split("#")[0]: request}))
+    page.goto(site_url + PAGES["toolkit"] + FRAGMENT, wait_until="commit")
+    wait_for_token_ready(page, PageWatch(page))
     files = []
-    for request in loaded:
+    for url, request in loaded.items():
         response = request.response()
         if response is None or not response.ok:
             continue
         body = response.body()
-        files.append({"file": request.url.split("?")[0].split("#")[0].rsplit("/", 1)[-1],
+        files.append({"file": url.split("?")[0].rsplit("/", 1)[-1],
                       "raw": len(body), "gzip": len(gzip.compress(body, 9, mtime=0))})
     context.close()
     names = [f["file"] for f in files]
@@ -180,27 +235,42 @@ def measure_mock_throughput(total_requests=1600):
         process.wait(timeout=10)
 
 
-def ratio(toolkit, baseline):
-    return round(toolkit / baseline, 2) if baseline else None
+def ratio(value, reference):
+    return round(value / reference, 2) if reference else None
 
 
-def run(runs, dist=DIST):
+@contextmanager
+def served_both_ways(site):
+    """The site twice, in temporary folders: without .gz files (the server compresses each
+    response) and with a NAME.gz beside every text file (the server sends those as they are)."""
+    with tempfile.TemporaryDirectory(prefix="implicitflow-bench-") as scratch:
+        plain, precompressed = Path(scratch) / "plain", Path(scratch) / "precompressed"
+        shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz"))
+        shutil.copytree(plain, precompressed)
+        for path in sorted(precompressed.rglob("*")):
+            if path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512:
+                Path(str(path) + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
+        with ServerThread(static_app(plain)) as plain_site, \
+                ServerThread(static_app(precompressed)) as precompressed_site:
+            yield {"plain": plain_site.url, "precompressed": precompressed_site.url}
+
+
+def run(runs, dist=None):
     from playwright.sync_api import sync_playwright
 
-    if not (dist / "bench" / "callback.html").exists():
-        raise BenchmarkFailed(f"no built site at {dist}: run `python build.py` first")
     results = {"runs": runs}
-    with run_mock_server() as mock, ServerThread(static_app(dist)) as site, \
-            sync_playwright() as playwright:
+    with site_folder(dist) as site, served_both_ways(site) as site_urls, \
+            run_mock_server() as mock, sync_playwright() as playwright:
+        if not (site / "bench" / "callback.html").exists():
+            raise BenchmarkFailed(f"{site} has no benchmark pages (bench/callback.html)")
         browser = playwright.chromium.launch(**chromium_launch_args())
         try:
-            callbacks = measure_callbacks(browser, site.url, runs)
+            callbacks = measure_callbacks(browser, site_urls, runs)
             results["callback"] = callbacks
-            results["ratios"] = {
-                phase: ratio(callbacks["toolkit"][phase]["median"], callbacks["baseline"][phase]["median"])
-                for phase in ("cold", "warm")}
-            results["bytes"] = measure_bytes(browser, site.url)
-            results["login_to_token"] = measure_login_to_token(browser, site.url, mock, runs)
+            results["ratios"] = ratios(callbacks)
+            results["bytes"] = measure_bytes(browser, site_urls["precompressed"])
+            results["login_to_token"] = measure_login_to_token(browser, site_urls["precompressed"],
+                                                               mock, runs)
         finally:
             browser.close()
     results["mock_token_endpoint"] = measure_mock_throughput()
@@ -209,15 +279,26 @@ def run(runs, dist=DIST):
 
 def table(results):
     callback, lines = results["callback"], []
-    lines.append(f"Callback token-ready, ms from navigation start (median [min-max] of {results['runs']})")
-    for phase in ("cold", "warm"):
-        t, b = callback["toolkit"][phase], callback["baseline"][phase]
-        lines.append(f"  {phase:<5} toolkit {t['median']:>7.1f} [{t['min']:.1f}-{t['max']:.1f}]"
-                     f"   baseline {b['median']:>6.1f} [{b['min']:.1f}-{b['max']:.1f}]"
-                     f"   ratio {results['ratios'][phase]}x")
-    scrub_t, scrub_b = callback["toolkit"]["scrubbed_cold"], callback["baseline"]["scrubbed_cold"]
-    lines.append(f"Fragment scrubbed (cold), ms: toolkit {scrub_t['median']}   baseline {scrub_b['median']}"
-                 f"   (toolkit token-ready {callback['toolkit']['cold']['median']})")
+    lines.append("Callback token-ready, ms from the start of the navigation that brought the answer"
+                 f" (median [min-max] of {results['runs']}, interleaved, a new context each)")
+    lines.append(f"  {'page':<11} {'serving':<14}{'cold':>24}{'warm':>24}")
+    for kind in PAGES:
+        for serving in SERVINGS:
+            cells = [f"{t['median']:>7.1f} [{t['min']:.0f}-{t['max']:.0f}]"
+                     for t in (callback[kind][serving]["cold"], callback[kind][serving]["warm"])]
+            lines.append(f"  {kind:<11} {serving:<14}{cells[0]:>24}{cells[1]:>24}")
+    lines.append("Ratios of medians (cold / warm):")
+    for kind in (*TOOLKIT_PAGES, "floor"):
+        for reference in ("floor", "baseline"):
+            if kind == reference:
+                continue
+            cells = ["  ".join(f"{results['ratios'][f'{kind}/{reference} {serving} {phase}']:>5}x"
+                               for phase in ("cold", "warm")) for serving in SERVINGS]
+            lines.append(f"  {kind + ' / ' + reference:<22} plain {cells[0]}   precompressed {cells[1]}")
+    scrub = {kind: callback[kind]["precompressed"]["scrubbed"]["median"]
+             for kind in PAGES if "scrubbed" in callback[kind]["precompressed"]}
+    lines.append("Fragment gone from the address bar (cold, precompressed), ms: "
+                 + "   ".join(f"{kind} {value}" for kind, value in scrub.items()))
     size = results["bytes"]
     lines.append(f"Bytes loaded by the callback page: {size['raw']:,} raw, {size['gzip']:,} gzip")
     for entry in size["files"]:
@@ -240,12 +321,13 @@ def main(argv=None):
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (default 7)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--dist", metavar="DIR", type=Path, default=DIST,
-                        help="the built site to measure (default: this checkout's web/dist)")
+    parser.add_argument("--dist", metavar="DIR", type=Path,
+                        help="measure this build (e.g. web/dist after `python build.py`) instead "
+                             "of the installed pages and bundle")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         results = run(max(1, args.runs), args.dist)
-    except (BenchmarkFailed, PythonErrorInPage, TimeoutError) as error:
+    except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
     print(table(results))
