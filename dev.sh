@@ -41,9 +41,10 @@ setup_packages() {
         say packages "pyproject.toml and setup.py unchanged since the last install, pip skipped (rm $STAMP to force)"
         return
     fi
+    # -qq: pip still prints its errors, not its warnings (such as about a machine's index settings).
     say packages "installing this project (editable) with its test extras into $VENV (pip, from PyPI)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+    "$VENV/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -e '.[test]'
     echo "$wanted" >"$STAMP"
 }
 
