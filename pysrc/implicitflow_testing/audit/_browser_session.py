@@ -175,9 +175,19 @@ class BrowserSession:
         return request
 
     def sign_in(self):
-        """The whole happy path; returns the callback URL the mock sent the app to."""
+        """The whole happy path; returns the callback URL the mock sent the app to.
+
+        The browser itself opens the callback the mock redirected to. Followed from the click,
+        the callback page may inherit that click's user activation (the mock shares the app's
+        site here, a real provider does not), and Chromium keeps the history entry of a
+        still-loading page that navigates away only under one: the history verdict would
+        depend on timing.
+        """
         self.open_app()
-        self.start_sign_in("pass", "allow")
+        self.start_sign_in("capture", "allow")
+        if not self.callbacks:
+            raise StepFailed("the mock did not redirect back to the app")
+        self.page.goto(self.callbacks[-1])
         if not self.wait_signed_in():
             raise StepFailed(f"{self.target.signed_in!r} did not appear after signing in "
                              f"(page errors: {self.errors or 'none'})")
