@@ -30,7 +30,11 @@ def is_null(value):
 
 def storage_error(kind, error):
     """The browser's refusal (QuotaExceededError, SecurityError) as a typed error."""
-    name = getattr(error, "name", None)
+    try:
+        # Brython raises the DOMException itself, typed JavascriptError: ask JavaScript its name.
+        name = window.Reflect.get(error, "name")
+    except Exception:
+        name = None
     if not isinstance(name, str):
         name = type(error).__name__
     return StorageError("The browser refused " + kind + "Storage (" + name + "): "

@@ -1,0 +1,117 @@
+"""The JavaScript API behaves like JavaScript: API data exactly as JSON.parse makes it, and
+synchronous failures thrown as Error objects with name, kind and message, with no Python
+traceback in the console."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: A body whose JSON.parse differs from rebuilding it key by key from Python data.
+PROFILE = '{"profile": {"__proto__": {"verified": true}, "name": "Ada"}, "big": 12345678901234567890}'
+
+CATCH = """(call) => { try { new Function(call)(); return "no error"; } catch (error) {
+  return {isError: error instanceof Error, name: error.name, kind: error.kind,
+          message: error.message}; } }"""
+
+
+@pytest.fixture
+def js_page(flow_page):
+    flow_page.url = flow_page.site.url + "/test/plain.html"
+    return flow_page
+
+
+def signed_in(js_page):
+    js_page.open()
+    js_page.page.evaluate("flow.login()")
+    js_page.page.get_by_role("button", name="Allow").click()
+    js_page.arrived()
+
+
+def test_fetch_gives_javascript_what_json_parse_makes_of_the_body(js_page):
+    js_page.page.route("**/api/getresponse/profile", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=PROFILE))
+    signed_in(js_page)
+
+    seen = js_page.page.evaluate("""async (body) => {
+      const data = await flow.fetch("/profile"), parsed = JSON.parse(body);
+      return {verified: String(data.profile.verified), plainObject:
+                Object.getPrototypeOf(data.profile) === Object.prototype,
+              keys: Object.keys(data.profile), same: JSON.stringify(data) === JSON.stringify(parsed),
+              bigType: typeof data.big};
+    }""", PROFILE)
+
+    assert seen == {"verified": "undefined", "plainObject": True, "keys": ["__proto__", "name"],
+                    "same": True, "bigType": "number"}
+
+
+@pytest.mark.parametrize("call, name, kind", [
+    ("flow.login({returnTo: 'https://evil.example/'})", "UnsafeReturnToError", "unsafe_return_to"),
+    ("flow.on('nonsense', () => {})", "ConfigurationError", "configuration_error"),
+    ("implicitflow.create({clientId: 'c', redirectUri: location.href, storage: 'cookie'})",
+     "ConfigurationError", "configuration_error"),
+    ("implicitflow.create({clientId: 'c', redirectUri: location.href, apiBase: 'http://x.example'})",
+     "ConfigurationError", "configuration_error"),
+    ("implicitflow.create({provider: {authorizeUrl: 'https://a.example/auth', scope: 7},"
+     " clientId: 'c', redirectUri: location.href})", "ConfigurationError", "configuration_error"),
+])
+def test_synchronous_failures_are_errors_without_a_traceback(js_page, call, name, kind):
+    js_page.open()
+
+    thrown = js_page.page.evaluate(CATCH, call)
+
+    assert thrown["isError"] is True and (thrown["name"], thrown["kind"]) == (name, kind)
+    assert thrown["message"]
+    assert not [line for line in js_page.watch.console if "Traceback" in line]
+    assert js_page.page.url == js_page.url
+
+
+def test_a_full_storage_is_a_storage_error(js_page):
+    js_page.open()
+    js_page.page.evaluate("""() => { const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key, value) {
+        if (key.startsWith("implicitflow.")) { throw new DOMException("full", "QuotaExceededError"); }
+        return setItem.call(this, key, value); }; }""")
+
+    thrown = js_page.page.evaluate(CATCH, "flow.login()")
+
+    assert (thrown["isError"], thrown["name"], thrown["kind"]) == (True, "StorageError",
+                                                                   "storage_error")
+    assert "QuotaExceededError" in thrown["message"]
+    assert js_page.page.url == js_page.url
+
+
+def test_blocked_storage_is_a_storage_error(js_page):
+    js_page.open()
+    js_page.page.evaluate("""() => Object.defineProperty(window, "sessionStorage", {
+      get() { throw new DOMException("blocked", "SecurityError"); } })""")
+
+    thrown = js_page.page.evaluate(
+        CATCH, "implicitflow.create({clientId: 'c', redirectUri: location.href})")
+
+    assert (thrown["name"], thrown["kind"]) == ("StorageError", "storage_error")
+    assert "SecurityError" in thrown["message"]
+
+
+def test_a_generic_provider_sets_its_scopes_and_default_lifetime(js_page, getresponse_mock):
+    authorize = getresponse_mock.authorize_url + "?tenant=other"  # not the page's own provider
+    asked = []
+    js_page.page.route(authorize + "*", lambda route: (
+        asked.append(route.request.url), route.fulfill(body="a provider's consent page")))
+    js_page.open()
+    js_page.page.evaluate("""(authorizeUrl) => {
+      window.generic = implicitflow.create({clientId: "demo-client",
+        redirectUri: location.origin + location.pathname,
+        provider: {authorizeUrl, apiBase: "/api", scope: ["profile", "email"],
+                   defaultExpiresIn: 120}});
+      window.generic.login(); }""", authorize)
+    js_page.page.wait_for_url(authorize + "*")
+    assert asked[0].endswith("&scope=profile%20email")
+    state = asked[0].split("state=")[1].split("&")[0]
+    js_page.open(f"{js_page.url}#access_token=t0k&token_type=bearer&state={state}")
+
+    expires_in = js_page.page.evaluate("""async (authorizeUrl) => {
+      const generic = implicitflow.create({clientId: "demo-client",
+        redirectUri: location.origin + location.pathname,
+        provider: {authorizeUrl, apiBase: "/api", defaultExpiresIn: 120}});
+      return (await generic.handleRedirect()).expiresAt - Date.now(); }""", authorize)
+    assert 100_000 < expires_in <= 120_000
