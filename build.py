@@ -139,6 +139,17 @@ def source_hash(paths):
     return digest.hexdigest()
 
 
+def without_indentation(js):
+    """`js` without the spaces that start its lines (5% of the package's gzip bytes). They mean
+    nothing unless inside a token: a string crosses a line only after a backslash, and only a
+    template literal (which Brython does not write) could hold one, so such code is kept."""
+    if "`" in js:
+        return js
+    lines = js.split("\n")
+    return "\n".join(line if number and lines[number - 1].endswith("\\") else line.lstrip(" ")
+                     for number, line in enumerate(lines))
+
+
 def compile_modules(brython_js, modules):
     """{name: JavaScript} of every `.py` module of a loadBrythonPackage mapping, compiled by
     `brython_js` in V8 as a page would compile it (packages wrapped in a list, as Brython keeps
@@ -163,7 +174,7 @@ def compile_modules(brython_js, modules):
             is_package = len(entry) > 3 and bool(entry[3])
             call = "compileModule(" + json.dumps([name, entry[1], is_package])[1:-1] + ")"
             try:
-                js = context.eval(call)
+                js = without_indentation(context.eval(call))
             except JSEvalException as error:
                 raise BuildError(f"Brython could not compile {name}: {error}") from None
             compiled[name] = [js] if is_package else js

@@ -83,6 +83,16 @@ def test_every_module_is_shipped_compiled_for_the_brython_js_beside_it(build, bu
     assert 'locals.__name__ = "implicitflow.flow"' in compiled["implicitflow.flow"]
 
 
+def test_shipped_without_indentation_but_with_every_string_intact(build, brython_js):
+    source = 'TEXT = """first\n    indented\n  end"""\nif TEXT:\n    x = 1\n'
+
+    compiled, _ = build.compile_modules(brython_js, {"implicitflow.text": [".py", source]})
+
+    js = compiled["implicitflow.text"]
+    assert "\n    indented\\n\\\n  end'" in js
+    assert "\n$B.set_lineno(frame, 5)\n" in js
+
+
 def test_a_module_brython_cannot_compile_is_a_clear_message(build, brython_js):
     with pytest.raises(build.BuildError, match="Brython could not compile implicitflow.bad"):
         build.compile_modules(brython_js, {"implicitflow.bad": [".py", "def f(:\n"]})
