@@ -103,7 +103,7 @@ def on_expiring(token):
 
 
 def on_expired(value):
-    banner("Your session has expired.", "error", True)
+    banner("Your session has expired.", "error")  # the signed-out card offers the sign-in
     render_signed_out()
 
 
@@ -123,7 +123,7 @@ window.setInterval(tick, 1000)
 try:
     flow.handle_redirect()
 except ImplicitFlowError as error:
-    banner(explain(error), "error", True)
+    banner(explain(error), "error")  # signed out: the card below offers the sign-in
 
 if flow.token is None:
     render_signed_out()

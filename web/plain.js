@@ -45,7 +45,8 @@ implicitflowReady.then(async (implicitflow) => {
   };
 
   flow.on("expiring", () => banner("Your session expires in about a minute.", "warning", true));
-  flow.on("expired", () => { banner("Your session has expired.", "error", true); signedOut(); });
+  // Signed out, the card offers the sign-in: the banner does not repeat it.
+  flow.on("expired", () => { banner("Your session has expired.", "error", false); signedOut(); });
   flow.on("logout", () => { show("banner", false); signedOut(); });
   $("sign-in").addEventListener("click", () => flow.login({returnTo: "/plain.html"}));
   $("banner-action").addEventListener("click", () => flow.login({returnTo: "/plain.html"}));
@@ -55,7 +56,7 @@ implicitflowReady.then(async (implicitflow) => {
   try {
     await flow.handleRedirect();
   } catch (error) {
-    banner(explain(error), "error", true);
+    banner(explain(error), "error", false);
   }
 
   if (!flow.token()) {

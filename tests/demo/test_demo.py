@@ -1,5 +1,6 @@
 """A person walks the demo: sign in, Allow, see the account, sign out; and Deny. Both pages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ PAGES = {"brython": "/", "javascript": "/plain.html"}
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def visible_sign_in_buttons(page):
+    buttons = page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE))
+    return [button.inner_text() for button in buttons.all() if button.is_visible()]
 
 
 def open_demo(page, watch, demo, path):
@@ -56,7 +62,7 @@ def test_deny_shows_a_readable_message(python_page, page_watch, demo, getrespons
 
     assert page.locator("#banner-text").inner_text() == (
         "Sign-in was cancelled: GetResponse access was not granted.")
-    assert page.get_by_role("button", name="Sign in again").is_visible()
+    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
     screenshot(page, f"{kind}-4-denied")
 
 
@@ -75,8 +81,30 @@ def test_expiry_banners_with_a_short_lived_token(python_page, page_watch, demo, 
     screenshot(page, "brython-5-expiring")
     page.clock.run_for(60_000)
     assert page.locator("#banner-text").inner_text() == "Your session has expired."
-    assert page.get_by_role("button", name="Sign in again").is_visible()
+    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
     screenshot(page, "brython-6-expired")
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_signing_out_while_the_expiring_banner_shows_hides_it(python_page, page_watch, demo,
+                                                              getresponse_mock, kind):
+    page = python_page
+    getresponse_mock.set_token_lifetime(90)
+    page.clock.install()
+    open_demo(page, page_watch, demo, PAGES[kind])
+    assert not page.locator("#banner").is_visible()  # no empty banner before anything happened
+    page.get_by_role("button", name="Sign in with GetResponse").click()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(demo.url + PAGES[kind])
+    page_watch.wait_for_flag("demoReady")
+    assert not page.locator("#banner").is_visible()
+    page.clock.run_for(30_000)
+    assert page.locator("#banner").is_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+
+    assert not page.locator("#banner").is_visible()
+    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
 
 
 def test_static_files_are_served_with_validators_and_gzip(demo):
