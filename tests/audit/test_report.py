@@ -1,0 +1,71 @@
+"""The audit report: its table, JSON, JUnit XML and pytest failure message (CPython only)."""
+
+import json
+from xml.etree import ElementTree
+
+import pytest
+
+from implicitflow_testing.audit import AuditFailed, AuditReport, CheckResult
+
+
+@pytest.fixture
+def report():
+    return AuditReport("http://127.0.0.1:3000/", [
+        CheckResult("sign-in", "pass", "signed in", "RFC 6749 4.2", "Signs in.", 1.0),
+        CheckResult("login-csrf-rejected", "fail", "the app accepted it", "RFC 6749 10.12",
+                    "Refuses the attacker's callback.", 2.0),
+        CheckResult("token-not-in-local-storage", "warn", "the token is in localStorage",
+                    "RFC 6749 10.3", "Keeps the token out of localStorage.", 0.0),
+    ], seconds=3.0)
+
+
+def test_a_failed_check_fails_the_report_and_a_warning_does_not(report):
+    assert not report.passed
+    assert report.failed_ids == {"login-csrf-rejected"}
+    assert report.warned_ids == {"token-not-in-local-storage"}
+    assert AuditReport("x", [report["sign-in"], report["token-not-in-local-storage"]]).passed
+
+
+def test_the_table_has_a_row_per_check_and_the_totals(report):
+    lines = report.table().splitlines()
+
+    assert lines[2].split()[:2] == ["sign-in", "PASS"]
+    assert lines[3].split()[:2] == ["login-csrf-rejected", "FAIL"]
+    assert lines[-1] == "3 checks: 1 passed, 1 failed, 1 warnings, in 3.0 s"
+
+
+def test_raise_for_failures_names_each_failed_check_with_its_evidence(report):
+    with pytest.raises(AuditFailed) as failure:
+        report.raise_for_failures()
+
+    assert "login-csrf-rejected: Refuses the attacker's callback. (RFC 6749 10.12)" in str(failure.value)
+    assert "the app accepted it" in str(failure.value)
+    assert "sign-in" not in str(failure.value).split("\n", 1)[1]
+
+
+def test_json_and_junit(report, tmp_path):
+    report.write_json(tmp_path / "a.json")
+    report.write_junit(tmp_path / "a.xml")
+
+    written = json.loads((tmp_path / "a.json").read_text())
+    assert written["app"] == "http://127.0.0.1:3000/"
+    assert written["checks"][1] == {"id": "login-csrf-rejected", "verdict": "fail",
+                                    "evidence": "the app accepted it", "reference": "RFC 6749 10.12",
+                                    "reason": "Refuses the attacker's callback."}
+    suite = ElementTree.parse(tmp_path / "a.xml").getroot()
+    assert [case.get("name") for case in suite] == ["sign-in", "login-csrf-rejected",
+                                                     "token-not-in-local-storage"]
+    assert suite.find("testcase[@name='login-csrf-rejected']/failure").get("message") == (
+        "Refuses the attacker's callback.")
+
+
+def test_the_check_ids_are_stable_and_each_has_a_reason_and_a_reference():
+    from implicitflow_testing.audit import CHECKS
+
+    assert [check.id for check in CHECKS] == [
+        "sign-in", "denied-sign-in", "forged-state-rejected", "login-csrf-rejected",
+        "callback-replay-rejected", "error-response-runs-no-script", "stops-after-1014",
+        "stops-after-expires-in", "token-not-in-address-bar", "token-not-in-history",
+        "token-not-in-referrer", "token-not-in-referer-header", "token-not-in-performance-timeline",
+        "token-not-in-console", "token-not-in-local-storage", "token-only-to-api"]
+    assert all(check.reason and check.reference.startswith("RFC ") for check in CHECKS)
