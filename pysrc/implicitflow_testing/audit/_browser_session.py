@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
+from implicitflow_testing.harness._app_under_test import sign_in_pages
 from implicitflow_testing.harness._page_watch import PageWatch
 
 #: The function hostile payloads call if the app lets them run as script.
@@ -63,6 +65,10 @@ class BrowserSession:
     def __init__(self, browser, target, install_clock=False):
         self.target = target
         self.mock = target.mock
+        # An app may send people to GetResponse's real sign-in page (as with `serve_app`): the
+        # mock answers for it, as for its own.
+        self.provider_pages = {self.mock.authorize_url, *(
+            sign_in_pages(self.mock) if hasattr(self.mock, "state") else [GETRESPONSE_AUTHORIZE_URL])}
         self.context = browser.new_context()
         self.context.set_default_timeout(target.timeout_ms)
         self.requests = []
@@ -101,7 +107,7 @@ class BrowserSession:
 
     def _on_response(self, response):
         location = response.headers.get("location", "")
-        if self._is_authorize_url(response.url) and location:
+        if self._is_authorize_url(response.url) and location and not self._is_authorize_url(location):
             self.callbacks.append(location)
 
     def _on_dialog(self, dialog):
@@ -109,18 +115,22 @@ class BrowserSession:
         dialog.dismiss()
 
     def _is_authorize_url(self, url):
-        return url.split("?")[0] == self.mock.authorize_url
+        return url.split("?")[0] in self.provider_pages
 
     def _at_provider(self, route):
+        url = route.request.url
+        at_mock = self.mock.authorize_url + url[len(url.split("?")[0]):]  # the same query
         if route.request.method == "GET":
-            self.authorize_requests.append(route.request.url)
+            self.authorize_requests.append(url)
         if self.gate == "stop":
             route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
         elif self.gate == "capture":
-            answer = route.fetch(max_redirects=0)
+            answer = route.fetch(url=at_mock, max_redirects=0)
             if answer.headers.get("location"):
                 self.callbacks.append(answer.headers["location"])
             route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
+        elif url != at_mock:
+            route.fulfill(status=302, headers={"Location": at_mock})
         else:
             route.continue_()
 

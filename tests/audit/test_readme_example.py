@@ -1,0 +1,55 @@
+"""The README's worked example: the audit in an app's own pytest suite. The app is the
+plain-JavaScript example of web/examples, served as its own tests serve it."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from implicitflow_bundle import write_bundle
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+EXAMPLE = WEB / "examples" / "javascript-app" / "public"
+
+
+def callback_snippet():
+    """The README's "first in the callback page's <head>" snippet, which ends the callback in a
+    fresh document (without it the token stays in the performance timeline)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [snippet] = [code for code in re.findall(r"<!-- from: \S+ -->\n```html\n(.*?)```", readme, re.S)
+                 if "location.replace(" in code]
+    return snippet
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory):
+    """The example's public/ folder after `implicitflow bundle public/vendor` (from this
+    checkout's build, web/dist: an editable install has no bundled files), its page starting
+    with the README's callback snippet."""
+    folder = tmp_path_factory.mktemp("javascript-app") / "public"
+    shutil.copytree(EXAMPLE, folder)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    if "location.replace(" not in page:
+        head = page.index("<head>") + len("<head>\n")
+        (folder / "index.html").write_text(page[:head] + callback_snippet() + page[head:],
+                                           encoding="utf-8")
+    write_bundle(folder / "vendor", source=WEB / "dist")
+    return folder
+
+
+@pytest.fixture
+def app_url(serve_app, getresponse_mock, public):
+    url = serve_app(public, api_path="/api/getresponse")
+    getresponse_mock.register_client("example-app", "example-secret", [url + "/"])
+    return url
+
+
+def test_the_app_passes_the_implicit_flow_audit(implicitflow_audit, app_url):
+    report = implicitflow_audit(app_url, sign_in='role=button[name="Sign in with GetResponse"]',
+                                signed_in="text=Signed in as")
+    print(report.table())  # a row per check: id, verdict, evidence; and the time it took
+    report.raise_for_failures()  # fails the test, naming each failed check and why
