@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
 from implicitflow_testing.harness._app_under_test import sign_in_pages
 from implicitflow_testing.harness._page_watch import PageWatch
@@ -154,7 +157,7 @@ class BrowserSession:
         try:
             self.page.goto(self.target.app_url)
             self._locator(self.target.sign_in).wait_for(state="visible")
-        except Exception as error:  # Playwright's TimeoutError or a navigation error
+        except PlaywrightError as error:  # a timeout, or the app's server not answering
             raise StepFailed(f"the sign-in control {self.target.sign_in!r} did not appear at "
                              f"{self.target.app_url}: {first_line(error)}"
                              + (f" (page errors: {'; '.join(map(first_line, self.errors))})"
@@ -207,7 +210,7 @@ class BrowserSession:
         try:
             self._locator(self.target.signed_in).wait_for(state="visible")
             return True
-        except Exception:  # Playwright's TimeoutError
+        except PlaywrightTimeoutError:
             return False
 
     def visit(self, url):
@@ -221,11 +224,11 @@ class BrowserSession:
         either = self.page.locator(self.target.sign_in).or_(self.page.locator(self.target.signed_in))
         try:
             either.filter(visible=True).first.wait_for(state="visible")
-        except Exception:  # an app that shows neither: judged on what it sent
+        except PlaywrightTimeoutError:  # an app that shows neither: judged on what it sent
             pass
         try:
             self.page.wait_for_load_state("networkidle")
-        except Exception:  # polling apps never go quiet
+        except PlaywrightTimeoutError:  # polling apps never go quiet
             pass
 
     def is_signed_in(self):

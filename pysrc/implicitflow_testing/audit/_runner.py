@@ -5,6 +5,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 from implicitflow_testing.audit._browser_session import (
     BrowserSession,
     StepFailed,
@@ -13,7 +15,7 @@ from implicitflow_testing.audit._browser_session import (
     origin_of,
 )
 from implicitflow_testing.audit._checks import CHECKS
-from implicitflow_testing.audit._remote_mock import RemoteMock
+from implicitflow_testing.audit._remote_mock import MockUnreachable, RemoteMock
 from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult
 
 #: A same-origin page the observed sign-in moves to last, to read what it is told of the app.
@@ -158,7 +160,7 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
             verdict, evidence = check.judge(run)
         except StepFailed as error:
             verdict, evidence = FAIL, f"not judged: {error}"
-        except Exception as error:  # a browser or network failure: reported on the check
+        except (PlaywrightError, MockUnreachable) as error:  # reported on the check it stopped
             verdict, evidence = FAIL, f"not judged: {type(error).__name__}: {first_line(error)}"
         report.checks.append(CheckResult(check.id, verdict, evidence, check.reference, check.reason,
                                          time.monotonic() - check_started))
