@@ -53,7 +53,7 @@ def test_reset_forgets_tokens_and_switches(http):
     token = token_request(http, {"grant_type": "client_credentials"}).json()["access_token"]
     http.post("/_mock/consent", json={"auto_approve": True})
 
-    assert http.post("/_mock/reset").status_code == 200
+    assert http.post("/_mock/reset", json={}).status_code == 200
 
     assert http.get("/v3/accounts", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert http.get("/oauth2_authorize.html", params=authorize_params()).status_code == 200
@@ -76,7 +76,8 @@ def test_bad_control_requests_get_a_clear_400(http, path, body):
 
 
 def test_non_json_control_body_gets_400(http):
-    assert http.post("/_mock/consent", content=b"{not json").status_code == 400
+    assert http.post("/_mock/consent", content=b"{not json",
+                     headers={"Content-Type": "application/json"}).status_code == 400
 
 
 def test_request_log_redacts_codes_tokens_and_secrets(getresponse_mock, http):

@@ -79,13 +79,6 @@ def test_control_characters_echoed_into_errors_are_a_4xx(getresponse_mock, path,
     assert 400 <= response.status_code < 500 or response.status_code == 302
 
 
-def test_any_host_header_is_served(getresponse_mock):
-    response = httpx.post(getresponse_mock.url + "/v3/token", headers={"Host": "mock.internal"},
-                          data={"grant_type": "client_credentials"}, auth=("demo-client", "demo-secret"))
-
-    assert response.status_code == 200
-
-
 def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock, security_report):
     with httpx.Client(base_url=getresponse_mock.url) as http:
         for junk in (b"\xff\xfe", b"grant_type=%ZZ", b"a" * 70000):
@@ -95,9 +88,6 @@ def test_server_still_runs_a_normal_flow_after_garbage(getresponse_mock, securit
         response = http.get("/v3/accounts", headers={"Authorization": f"Bearer {tokens['access_token']}"})
 
     assert response.status_code == 200
-    security_report["malformed requests to the mock (hypothesis)"] = (
-        f"{sum(STATUSES.values())} sent, statuses {dict(sorted(STATUSES.items()))}, "
-        f"0 answered 5xx, normal flow still served")
     security_report["malformed requests to the mock (hypothesis)"] = (
         f"{sum(STATUSES.values())} sent, statuses {dict(sorted(STATUSES.items()))}, "
         f"0 answered 5xx, normal flow still served")

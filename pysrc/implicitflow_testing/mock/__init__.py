@@ -5,6 +5,7 @@ Its parts are private: `_app` (the ASGI app and its routes), `_oauth_server` (Au
 resources), `_request_log` (the redacted log), `_server` (the server on a thread).
 """
 
+from ._connection_limits import Limits
 from ._server import MockServer, run_mock_server
 
-__all__ = ["MockServer", "run_mock_server"]
+__all__ = ["Limits", "MockServer", "run_mock_server"]

@@ -4,9 +4,11 @@ import asyncio
 import html
 import json
 import secrets
+from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -15,12 +17,17 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from implicitflow_testing.mock import _getresponse_api as getresponse_api
+from implicitflow_testing.mock._access_policy import AccessPolicy
+from implicitflow_testing.mock._connection_limits import Limits, drain_limit, read_limited
 from implicitflow_testing.mock._oauth_server import MockAuthorizationServer, ParsedRequest
 from implicitflow_testing.mock._request_log import start_entry
 from implicitflow_testing.mock._state import Client, MockState, User
 
-MAX_BODY_BYTES = 65536
 FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"
+#: Parameters of a token request (RFC 6749 4.1.3, 4.3.2, 4.4.2, 6; RFC 7636 4.5).
+TOKEN_PARAMETERS = {"grant_type", "code", "redirect_uri", "client_id", "client_secret",
+                    "refresh_token", "scope", "username", "password", "code_verifier"}
 #: Paths a browser asks for by itself (Chromium fetches the favicon after a page loads, and its
 #: DevTools probe a well-known file): answered 404 and left out of the request log, so a test's
 #: list of requests holds only what its app asked for.
@@ -45,14 +52,31 @@ def getresponse_error(status, code, message=None, context=None, headers=None):
                          headers)
 
 
-async def read_form(request):
+def media_type(content_type):
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+async def read_body(request, limits: Limits):
+    """The whole body, read while it streams in: refused as soon as it passes the limit."""
+    too_large = BadRequest(f"The body is larger than {limits.max_body_bytes} bytes", status=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > drain_limit(limits.max_body_bytes):
+        raise too_large
+    try:
+        body = await read_limited(request.receive, limits.max_body_bytes, limits.body_timeout)
+    except TimeoutError:
+        raise BadRequest("The body did not arrive in time", status=408) from None
+    if body is None:
+        raise too_large
+    return body
+
+
+async def read_form(request, limits: Limits):
     """The body as form pairs. Anything but a UTF-8 form body of sane size is refused."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise BadRequest(f"The body is larger than {MAX_BODY_BYTES} bytes", status=413)
+    body = await read_body(request, limits)
     if not body:
         return []
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request.headers.get("content-type"))
     if content_type != FORM_TYPE:
         raise BadRequest(f"The body must be {FORM_TYPE}, got {content_type or 'no type'!r}")
     try:
@@ -70,8 +94,8 @@ def query_pairs(request):
         raise BadRequest(f"The query string cannot be read: {error}") from None
 
 
-async def read_json(request):
-    body = await request.body()
+async def read_json(request, limits: Limits):
+    body = await read_body(request, limits)
     if not body:
         return {}
     try:
@@ -91,7 +115,46 @@ def oauth_response(status, body, headers):
     headers.pop("Content-Type", None)
     headers.setdefault("Cache-Control", "no-store")
     headers.setdefault("Pragma", "no-cache")
+    if status >= 400:
+        body = token_error_body(status, body.get("error", "invalid_request"),
+                                body.get("error_description"))
     return json_response(body, status, headers)
+
+
+def token_error_body(status, error, description=None):
+    """A token endpoint error. GetResponse's own OAuth2 provider (GetResponse/oauth2-getresponse,
+    Getresponse::checkResponse) recognises an error from /v3/token only by the `httpStatus`,
+    `code` and `message` of GetResponse's error body, so the mock sends that body; what else the
+    real endpoint sends is not documented, so it also carries RFC 6749 5.2's `error` and
+    `error_description`, which OAuth libraries (oauthlib, Authlib) read."""
+    code = 1014 if error == "invalid_client" else 1000
+    body = getresponse_api.error_body(status, code, description or error)
+    body.update(error=error, error_description=description or error)
+    return body
+
+
+def repeated_parameter(pairs):
+    """RFC 6749 3.1 and 3.2: request parameters MUST NOT be included more than once."""
+    repeated = [name for name, count in Counter(name for name, _ in pairs).items() if count > 1]
+    return repeated[0] if repeated else None
+
+
+def token_request_problem(request, form):
+    """What makes a token request malformed before any grant looks at it, or None."""
+    in_query = TOKEN_PARAMETERS & {name for name, _ in parse_qsl(request.url.query)}
+    if in_query:
+        return (f"{sorted(in_query)[0]} must be sent in the form body, not the query string "
+                "(RFC 6749 4.1.3, 4.4.2, 6)")
+    repeated = repeated_parameter(form)
+    if repeated:
+        return f"The parameter {repeated} is repeated (RFC 6749 3.2)"
+    basic_client_id, _ = extract_basic_authorization(request.headers)
+    body = dict(form)
+    if basic_client_id is not None and ("client_secret" in body or
+                                        body.get("client_id", basic_client_id) != basic_client_id):
+        return ("The client authenticates with HTTP Basic and also in the body: one client, "
+                "one authentication method (RFC 6749 2.3)")
+    return None
 
 
 def error_page(error_name, description, status=400):
@@ -105,8 +168,9 @@ def error_page(error_name, description, status=400):
     return HTMLResponse(body, status_code=status)
 
 
-def consent_page(client, pairs):
-    """The consent screen: names the client, posts the request back with Allow or Deny."""
+def consent_page(client, pairs, user: User):
+    """The consent screen: names the client and the person's account, posts the request back
+    with Allow or Deny."""
     hidden = "\n".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in pairs
     )
@@ -124,7 +188,9 @@ button[value=allow] {{ background: #00baff; color: #fff; border-color: #00baff; 
 </style></head><body><main>
 <p>GetResponse (local mock)</p>
 <h1><span id="client-name">{html.escape(client.name)}</span> wants to access your account</h1>
-<p>It will be able to read and change the data of account <b>VfEy1</b>.</p>
+<p>It will be able to read and change the data of your account,
+<b id="account-name">{html.escape(user.name)}</b>
+(<span id="account-email">{html.escape(user.email)}</span>).</p>
 <form method="post" action="/oauth2_authorize.html">
 {hidden}
 <div class="buttons">
@@ -147,15 +213,19 @@ def replace_state(location, state):
 class MockApp:
     """Routes and handlers; `MockServer` wraps this with the Python control API."""
 
-    def __init__(self, state: MockState, allow_origins=()):
+    def __init__(self, state: MockState, allow_origins=(), allowed_hosts=(), limits=None):
         self.state = state
+        self.limits = limits or Limits()
+        self.access = AccessPolicy(allowed_hosts, allow_origins)
         self.oauth = MockAuthorizationServer(state)
         routes = [
             Route("/oauth2_authorize.html", self.authorize, methods=["GET", "POST"]),
             Route("/v3/token", self.token, methods=["POST"]),
             Route("/v3/accounts", self.accounts, methods=["GET"]),
             Route("/v3/from-fields", self.from_fields, methods=["GET"]),
+            Route("/v3/from-fields/{from_field_id}", self.from_field, methods=["GET"]),
             Route("/v3/{rest:path}", self.api_not_found, methods=["GET", "POST", "PUT", "DELETE"]),
+            Route("/_mock/", self.control_index, methods=["GET"]),
             Route("/_mock/reset", self.control_reset, methods=["POST"]),
             Route("/_mock/clients", self.control_clients, methods=["POST"]),
             Route("/_mock/consent", self.control_consent, methods=["POST"]),
@@ -164,6 +234,7 @@ class MockApp:
             Route("/_mock/api-error", self.control_api_error, methods=["POST"]),
             Route("/_mock/latency", self.control_latency, methods=["POST"]),
             Route("/_mock/refresh-rotation", self.control_rotation, methods=["POST"]),
+            Route("/_mock/documented-limits", self.control_documented_limits, methods=["POST"]),
             Route("/_mock/clock", self.control_clock, methods=["POST"]),
             Route("/_mock/requests", self.control_requests, methods=["GET"]),
         ]
@@ -175,31 +246,74 @@ class MockApp:
                                          allow_methods=["*"], allow_headers=["*"],
                                          expose_headers=["X-RateLimit-Limit",
                                                          "X-RateLimit-Remaining",
-                                                         "X-RateLimit-Reset"]))
+                                                         "X-RateLimit-Reset", "Retry-After"]))
         self.asgi = Starlette(routes=routes, middleware=middleware,
                               exception_handlers={BadRequest: self.bad_request})
         self.asgi.router.not_found = self.not_found
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"] in BROWSER_NOISE:
+        if scope["type"] != "http":
             return await self.asgi(scope, receive, send)
+        refusal = self.refusal(scope)
+        if scope["path"] in BROWSER_NOISE:
+            return await (refusal or self.asgi)(scope, receive, send)
         entry = start_entry(scope)
         with self.state.lock:
             self.state.requests.append(entry)
             self.state.request_total += 1
+        listener = self.state.log_listener
 
         async def send_logged(message):
             if message["type"] == "http.response.start":
                 entry["status"] = message["status"]
+                if listener:
+                    listener(entry)
             await send(message)
 
+        if refusal:
+            return await refusal(scope, receive, send_logged)
         latency = self.state.switches.latency_ms
-        if latency and not scope["path"].startswith("/_mock/"):
+        path = scope["path"]
+        # API calls wait inside `api()`, where they count as simultaneous calls.
+        if latency and not path.startswith("/_mock/") and not (
+                path.startswith("/v3/") and path != "/v3/token"):
             await asyncio.sleep(latency / 1000)
         await self.asgi(scope, receive, send_logged)
 
+    def refusal(self, scope):
+        """The answer to a request from where the mock takes no requests (see _access_policy),
+        or None."""
+        host = origin = content_type = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1")
+            elif name == b"origin":
+                origin = value.decode("latin-1")
+            elif name == b"content-type":
+                content_type = value.decode("latin-1")
+        if not self.access.host_allowed(host):
+            return json_response({"error": "invalid_request", "error_description": (
+                "The Host header names no host this mock serves: it answers to loopback names "
+                "(localhost, 127.0.0.1, [::1]) and to names given with --allow-host "
+                "(allowed_hosts=[...])")}, 400)
+        path, method = scope["path"], scope["method"]
+        control = path.startswith("/_mock/")
+        if (control or (path == "/oauth2_authorize.html" and method == "POST")) \
+                and not self.access.origin_allowed(origin):
+            return json_response({"error": "access_denied", "error_description": (
+                "Requests from this Origin may not act on the mock: only loopback origins and "
+                "those given with --allow-origin (allow_origins=[...]) may")}, 403)
+        if control and method == "POST" and media_type(content_type) != JSON_TYPE:
+            return json_response({"error": "invalid_request", "error_description":
+                                  "Controls take a JSON body (Content-Type: application/json)"}, 415)
+        return None
+
     async def bad_request(self, request, error):
-        if request.url.path.startswith("/v3/") and request.url.path != "/v3/token":
+        path = request.url.path
+        if path == "/v3/token":
+            return json_response(token_error_body(error.status, "invalid_request", error.message),
+                                 error.status)
+        if path.startswith("/v3/"):
             return getresponse_error(error.status, 1000, error.message)
         return json_response({"error": "invalid_request", "error_description": error.message},
                              error.status)
@@ -211,9 +325,13 @@ class MockApp:
 
     async def authorize(self, request: Request):
         pairs = query_pairs(request)
-        form = await read_form(request) if request.method == "POST" else []
+        form = await read_form(request, self.limits) if request.method == "POST" else []
         decision = dict(form).pop("decision", None)
         pairs += [(k, v) for k, v in form if k != "decision"]
+        repeated = repeated_parameter(pairs)
+        if repeated:
+            # RFC 6749 3.1; with a parameter given twice, not even redirect_uri can be trusted.
+            return error_page("invalid_request", f"The parameter {repeated} is repeated")
         oauth_request = ParsedRequest(request.method, str(request.url), request.headers, pairs, [])
         with self.state.lock:
             try:
@@ -231,7 +349,7 @@ class MockApp:
                 if decision is None and self.state.switches.auto_approve:
                     decision = "allow"
             if decision is None:
-                return consent_page(grant.client, pairs)
+                return consent_page(grant.client, pairs, User())
             if decision not in ("allow", "deny", "wrong_state"):
                 raise BadRequest("decision must be 'allow' or 'deny'")
             user = None if decision == "deny" else User()
@@ -248,8 +366,12 @@ class MockApp:
         domain_error = self.check_domain(request)
         if domain_error:
             return domain_error
-        oauth_request = ParsedRequest("POST", str(request.url), request.headers,
-                                      query_pairs(request), await read_form(request))
+        form = await read_form(request, self.limits)
+        problem = token_request_problem(request, form)
+        if problem:
+            raise BadRequest(problem)
+        # RFC 6749 3.2: the parameters of a token request are the form body's, never the query's.
+        oauth_request = ParsedRequest("POST", str(request.url), request.headers, [], form)
         with self.state.lock:
             try:
                 status, body, headers = self.oauth.create_token_response(oauth_request)
@@ -271,73 +393,150 @@ class MockApp:
     # -- the API -----------------------------------------------------------------------
 
     def authenticate(self, request):
-        """(token, None) for a valid bearer token, else (None, the error response)."""
-        domain_error = self.check_domain(request)
-        if domain_error:
-            return None, domain_error
+        """(the account, None) for a valid API key or bearer token, else (None, the error).
+
+        API key: `X-Auth-Token: api-key <key>`; OAuth 2.0: `Authorization: Bearer <token>`
+        (apidocs.getresponse.com/v3/authentication).
+        """
+        unknown = getresponse_error(401, 1014, context={"authenticationType": "auth_token"})
+        account = (request.headers.get("x-domain") or "", User().account_id)
+        api_key = request.headers.get("x-auth-token")
+        if api_key is not None:
+            key = api_key[len(getresponse_api.API_KEY_PREFIX):]
+            if api_key.startswith(getresponse_api.API_KEY_PREFIX) and secrets.compare_digest(
+                    key.encode("utf-8"), self.state.api_key.encode("utf-8")):
+                return account, None
+            return None, unknown
         scheme, _, sent = request.headers.get("authorization", "").partition(" ")
         sent = sent.strip()
-        remaining, reset_in = self.state.take_rate_limit(sent or "anonymous")
-        headers = getresponse_api.rate_limit_headers(remaining, reset_in)
         with self.state.lock:
             token = self.state.tokens.get(sent) if scheme.lower() == "bearer" else None
         if token is None or (self.state.max_domains and token.domain
                              and token.domain != request.headers.get("x-domain")):
-            return None, getresponse_error(401, 1014, context={"authenticationType": "auth_token"},
-                                           headers=headers)
+            return None, unknown
         if token.expires_at <= self.state.clock.now():
+            # The Refresh Token flow's example in the OpenAPI introduction echoes the token.
             return None, getresponse_error(401, 1014, getresponse_api.EXPIRED_TOKEN_MESSAGE,
-                                           {"sentToken": sent}, headers)
-        forced = self.state.take_api_error()
-        if forced:
-            context = ({"currentLimit": getresponse_api.RATE_LIMIT, "timeToReset": "100 seconds"}
-                       if forced["code"] == 1015 else {})
-            if forced["code"] == 1014:
-                context = {"sentToken": sent}
-            return None, getresponse_error(forced["status"], forced["code"], forced.get("message"),
-                                           context, headers)
-        if remaining < 0:
-            return None, getresponse_error(
-                429, 1015, context={"currentLimit": getresponse_api.RATE_LIMIT,
-                                    "timeToReset": f"{int(reset_in)} seconds"}, headers=headers)
-        return token, headers
+                                           {"sentToken": sent})
+        return account, None
+
+    async def api(self, request, build):
+        """One API call: MAX domain, authentication, rate limits and failure switches, then
+        `build()` -> (body, extra headers). Every answer carries the X-RateLimit headers
+        ("Every API response includes a few additional headers", apidocs .../v3/limits)."""
+        refusal = self.check_domain(request)
+        account = None
+        if refusal is None:
+            account, refusal = self.authenticate(request)
+        if refusal is not None:
+            # No account, so no window to count against: the headers describe a fresh one.
+            refusal.headers.update(getresponse_api.rate_limit_headers(
+                getresponse_api.RATE_LIMIT, getresponse_api.RATE_WINDOW_SECONDS))
+            return refusal
+        remaining, reset_in = self.state.take_rate_limit(account)
+        headers = getresponse_api.rate_limit_headers(remaining, reset_in)
+        passed = self.state.begin_call(account)
+        if passed:
+            # The quota of the 10-minute window is not spent: its headers stay as they are.
+            return self.quota_error(headers, 1, f"More calls than allowed {passed}: "
+                                    "please wait a second (apidocs.getresponse.com/v3/limits)",
+                                    window_spent=False)
+        try:
+            latency = self.state.switches.latency_ms
+            if latency:
+                await asyncio.sleep(latency / 1000)
+            forced = self.state.take_api_error()
+            if forced and forced["code"] == 1015:
+                return self.quota_error(headers, getresponse_api.FORCED_QUOTA_RESET_SECONDS,
+                                        forced.get("message"), forced["status"])
+            if forced:
+                context = {"sentToken": request.headers.get("authorization", "").partition(" ")[2]
+                           } if forced["code"] == 1014 else None
+                return getresponse_error(forced["status"], forced["code"], forced.get("message"),
+                                         context, headers)
+            if remaining < 0:
+                return self.quota_error(headers, reset_in)
+            try:
+                body, extra = build()
+            except BadRequest as error:
+                code = 1013 if isinstance(error, NotFound) else 1000
+                return getresponse_error(error.status, code, error.message, headers=headers)
+            return json_response(body, headers=dict(headers, **extra))
+        finally:
+            self.state.end_call(account)
+
+    @staticmethod
+    def quota_error(headers, reset_in, message=None, status=429, window_spent=True):
+        """429 / 1015 that agrees with itself: the body's timeToReset and Retry-After name the
+        wait, and so does X-RateLimit-Reset when the window's quota is spent ("wait for the time
+        specified in timeToReset field or X-RateLimit-Reset header", .../v3/limits)."""
+        wait = getresponse_api.reset_seconds(reset_in)
+        headers = dict(headers, **{"Retry-After": str(wait)})
+        if window_spent:
+            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": f"{wait} seconds"})
+        context = {"currentLimit": getresponse_api.RATE_LIMIT, "timeToReset": f"{wait} seconds"}
+        return getresponse_error(status, 1015, message, context, headers)
+
+    def base_url(self, request):
+        return str(request.base_url).rstrip("/")
 
     async def accounts(self, request: Request):
-        token, headers_or_error = self.authenticate(request)
-        if token is None:
-            return headers_or_error
-        return json_response(getresponse_api.account(str(request.base_url).rstrip("/")),
-                             headers=headers_or_error)
+        fields = dict(query_pairs(request)).get("fields")
+        account = getresponse_api.account(self.base_url(request))
+        return await self.api(request, lambda: (
+            getresponse_api.select_fields(account, fields, "accountId"), {}))
 
     async def from_fields(self, request: Request):
-        token, headers_or_error = self.authenticate(request)
-        if token is None:
-            return headers_or_error
         params = dict(query_pairs(request))
-        try:
-            page = int(params.get("page", "1"))
-            per_page = int(params.get("perPage", "100"))
-        except ValueError:
-            raise BadRequest("page and perPage must be whole numbers") from None
-        if page < 1 or not 1 <= per_page <= 1000:
-            raise BadRequest("page must be >= 1 and perPage between 1 and 1000")
-        fields = getresponse_api.from_fields(str(request.base_url).rstrip("/"))
-        total_pages = max(1, -(-len(fields) // per_page))
-        headers = dict(headers_or_error, TotalCount=str(len(fields)),
-                       TotalPages=str(total_pages), CurrentPage=str(page))
-        return json_response(fields[(page - 1) * per_page: page * per_page], headers=headers)
+
+        def build():
+            try:
+                page = int(params.get("page", "1"))
+                per_page = int(params.get("perPage", "100"))
+            except ValueError:
+                raise BadRequest("page and perPage must be whole numbers") from None
+            if page < 1 or not 1 <= per_page <= 1000:
+                raise BadRequest("page must be >= 1 and perPage between 1 and 1000")
+            fields = getresponse_api.from_fields(self.base_url(request))
+            total_pages = max(1, -(-len(fields) // per_page))
+            chosen = [getresponse_api.select_fields(field, params.get("fields"), "fromFieldId")
+                      for field in fields[(page - 1) * per_page: page * per_page]]
+            return chosen, {"TotalCount": str(len(fields)), "TotalPages": str(total_pages),
+                            "CurrentPage": str(page)}
+
+        return await self.api(request, build)
+
+    async def from_field(self, request: Request):
+        """`GET /v3/from-fields/{fromFieldId}`, where each from-field's `href` points."""
+        wanted = request.path_params["from_field_id"]
+        fields = dict(query_pairs(request)).get("fields")
+
+        def build():
+            for field in getresponse_api.from_fields(self.base_url(request)):
+                if field["fromFieldId"] == wanted:
+                    return getresponse_api.select_fields(field, fields, "fromFieldId"), {}
+            raise NotFound(request.url.path)
+
+        return await self.api(request, build)
 
     async def api_not_found(self, request: Request):
-        return getresponse_error(404, 1013, f"No such resource: {request.url.path}")
+        def build():
+            raise NotFound(request.url.path)
+
+        return await self.api(request, build)
 
     # -- /_mock/ controls ----------------------------------------------------------------
 
+    async def control_index(self, request):
+        return json_response({"controls": CONTROLS})
+
     async def control_reset(self, request):
+        await read_json(request, self.limits)
         self.state.reset()
         return json_response({"reset": True})
 
     async def control_clients(self, request):
-        data = await read_json(request)
+        data = await read_json(request, self.limits)
         try:
             client = Client(str(data["client_id"]), str(data["client_secret"]),
                             str(data.get("name") or data["client_id"]),
@@ -348,7 +547,7 @@ class MockApp:
         return json_response({"client_id": client.client_id}, 201)
 
     async def control_consent(self, request):
-        data = await read_json(request)
+        data = await read_json(request, self.limits)
         with self.state.lock:
             if "next" in data:
                 if data["next"] not in ("allow", "deny", "wrong_state", None):
@@ -362,14 +561,14 @@ class MockApp:
                                   "auto_approve": self.state.switches.auto_approve})
 
     async def control_expire(self, request):
-        data = await read_json(request)
+        data = await read_json(request, self.limits)
         token = data.get("access_token")
         if token is not None and not isinstance(token, str):
             raise BadRequest("access_token must be a string")
         return json_response({"expired": self.state.expire_tokens(token)})
 
     async def control_token_lifetime(self, request):
-        seconds = (await read_json(request)).get("seconds")
+        seconds = (await read_json(request, self.limits)).get("seconds")
         if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
                                     or seconds < 1):
             raise BadRequest("seconds must be a positive whole number, or null for the defaults")
@@ -377,7 +576,7 @@ class MockApp:
         return json_response({"seconds": seconds})
 
     async def control_api_error(self, request):
-        data = await read_json(request)
+        data = await read_json(request, self.limits)
         status, code, count = data.get("status"), data.get("code"), data.get("count", 1)
         if not (isinstance(status, int) and 400 <= status <= 599 and isinstance(code, int)
                 and isinstance(count, int) and count >= 1):
@@ -387,21 +586,28 @@ class MockApp:
         return json_response({"status": status, "code": code, "count": count})
 
     async def control_latency(self, request):
-        ms = (await read_json(request)).get("ms")
+        ms = (await read_json(request, self.limits)).get("ms")
         if not isinstance(ms, int) or isinstance(ms, bool) or not 0 <= ms <= 60000:
             raise BadRequest("ms must be a whole number from 0 to 60000")
         self.state.switches.latency_ms = ms
         return json_response({"ms": ms})
 
-    async def control_rotation(self, request):
-        enabled = (await read_json(request)).get("enabled")
+    async def read_enabled(self, request):
+        enabled = (await read_json(request, self.limits)).get("enabled")
         if not isinstance(enabled, bool):
             raise BadRequest("enabled must be true or false")
-        self.state.switches.rotate_refresh_tokens = enabled
+        return enabled
+
+    async def control_rotation(self, request):
+        self.state.switches.rotate_refresh_tokens = enabled = await self.read_enabled(request)
+        return json_response({"enabled": enabled})
+
+    async def control_documented_limits(self, request):
+        self.state.switches.documented_limits = enabled = await self.read_enabled(request)
         return json_response({"enabled": enabled})
 
     async def control_clock(self, request):
-        seconds = (await read_json(request)).get("advance")
+        seconds = (await read_json(request, self.limits)).get("advance")
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
             raise BadRequest("advance must be a number of seconds >= 0")
         self.state.clock.advance(seconds)
@@ -410,3 +616,35 @@ class MockApp:
     async def control_requests(self, request):
         with self.state.lock:
             return json_response({"requests": list(self.state.requests)})
+
+
+class NotFound(BadRequest):
+    """An API path or resource that does not exist: GetResponse's 404 / 1013."""
+
+    def __init__(self, path):
+        super().__init__(f"No such resource: {path}", status=404)
+
+
+#: What `GET /_mock/` lists: every control, its JSON body and its Python twin on `MockServer`.
+CONTROLS = [
+    {"method": "POST", "path": "/_mock/reset", "body": {}, "python": "reset()"},
+    {"method": "POST", "path": "/_mock/clients", "python": "register_client(...)",
+     "body": {"client_id": "app", "client_secret": "secret", "name": "My App",
+              "redirect_uris": ["https://app.example/callback"]}},
+    {"method": "POST", "path": "/_mock/consent", "body": {"next": "deny", "auto_approve": True},
+     "python": "deny_next(), approve_next(), wrong_state_next(), set_auto_approve(True)"},
+    {"method": "POST", "path": "/_mock/tokens/expire", "body": {"access_token": "optional"},
+     "python": "expire_tokens(access_token=None)"},
+    {"method": "POST", "path": "/_mock/token-lifetime", "body": {"seconds": 90},
+     "python": "set_token_lifetime(seconds)"},
+    {"method": "POST", "path": "/_mock/api-error", "body": {"status": 429, "code": 1015, "count": 1},
+     "python": "fail_api(status, code, count=1)"},
+    {"method": "POST", "path": "/_mock/latency", "body": {"ms": 200}, "python": "set_latency(ms)"},
+    {"method": "POST", "path": "/_mock/refresh-rotation", "body": {"enabled": True},
+     "python": "set_refresh_rotation(True)"},
+    {"method": "POST", "path": "/_mock/documented-limits", "body": {"enabled": True},
+     "python": "enforce_documented_limits(True)"},
+    {"method": "POST", "path": "/_mock/clock", "body": {"advance": 600},
+     "python": "clock.advance(seconds)"},
+    {"method": "GET", "path": "/_mock/requests", "python": "requests()"},
+]

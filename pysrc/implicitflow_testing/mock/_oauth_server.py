@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
+from authlib.oauth2.rfc7636 import CodeChallenge
 
 from implicitflow_testing.mock._state import CODE_LIFETIME, AuthorizationCode, IssuedToken, MockState, User
 
@@ -78,6 +79,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
                 scope=request.payload.scope or "",
                 expires_at=state.clock.now() + CODE_LIFETIME,
                 user=request.user,
+                code_challenge=request.payload.data.get("code_challenge"),
+                code_challenge_method=request.payload.data.get("code_challenge_method"),
             )
 
     def query_authorization_code(self, code, client):
@@ -135,7 +138,10 @@ class MockAuthorizationServer(AuthorizationServer):
         self.state = state
         self.register_token_generator("default", self._generate_token)
         self.register_grant(ImplicitGrant)
-        self.register_grant(AuthorizationCodeGrant)
+        # GetResponse's documentation does not mention PKCE. A client that sends a
+        # code_challenge gets it verified (RFC 7636 4.6); a code_verifier without one is refused
+        # (RFC 9700 4.8); a client that sends neither is served as GetResponse documents.
+        self.register_grant(AuthorizationCodeGrant, [CodeChallenge(required=False)])
         self.register_grant(ClientCredentialsGrant)
         self.register_grant(RefreshTokenGrant)
 

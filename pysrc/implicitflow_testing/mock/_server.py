@@ -9,7 +9,8 @@ import contextlib
 
 from implicitflow_testing.harness._server_thread import ServerThread
 from implicitflow_testing.mock._app import MockApp
-from implicitflow_testing.mock._state import Client, Clock, MockState
+from implicitflow_testing.mock._connection_limits import Limits, limited_protocol
+from implicitflow_testing.mock._state import DEFAULT_API_KEY, Client, Clock, MockState
 
 MAX_API_BASES = {"us": "api3.getresponse360.com", "pl": "api3.getresponse360.pl"}
 
@@ -39,6 +40,11 @@ class MockServer:
     @property
     def api_base(self):
         return self.url + "/v3"
+
+    @property
+    def api_key(self):
+        """The account's API key: send `X-Auth-Token: api-key <key>`."""
+        return self.state.api_key
 
     def url_for(self, path):
         return self.url + "/" + path.lstrip("/")
@@ -85,19 +91,37 @@ class MockServer:
     def set_refresh_rotation(self, enabled=True):
         self.state.switches.rotate_refresh_tokens = enabled
 
+    def enforce_documented_limits(self, enabled=True):
+        """Answer 429 / 1015 past GetResponse's 80 calls a second or 10 simultaneous calls per
+        account, so an app can test its back-off (the 30,000 per 10 minutes always applies)."""
+        self.state.switches.documented_limits = enabled
+
     def requests(self):
         """The redacted request log, oldest first."""
         with self.state.lock:
             return list(self.state.requests)
 
 
+class MockServerThread(ServerThread):
+    """A `ServerThread` whose connections are held to `Limits` (see _connection_limits)."""
+
+    def __init__(self, app, limits: Limits, host, port):
+        super().__init__(app, host=host, port=port)
+        self._server.config.http = limited_protocol(limits)
+
+
 @contextlib.contextmanager
 def run_mock_server(host="127.0.0.1", port=0, auto_approve=False, max_region=None,
-                    max_domains=(), allow_origins=(), rotate_refresh_tokens=False, clock=None):
+                    max_domains=(), allow_origins=(), rotate_refresh_tokens=False, clock=None,
+                    allowed_hosts=(), api_key=DEFAULT_API_KEY, limits=None):
     """Start the mock on a background thread; stop it on exit.
 
     `max_region` ("us" or "pl") with `max_domains` makes it a GetResponse MAX environment:
     token requests and API calls must then carry `X-Domain` naming one of the domains.
+    It answers only requests whose Host is a loopback name or one of `allowed_hosts` (e.g. the
+    service name in a container network), and takes control requests from browsers only on
+    loopback origins and `allow_origins`. `limits` (a `Limits`) bounds what a request can make
+    it hold.
     """
     if max_region is not None and max_region not in MAX_API_BASES:
         raise ValueError("max_region must be 'us' or 'pl'")
@@ -105,7 +129,8 @@ def run_mock_server(host="127.0.0.1", port=0, auto_approve=False, max_region=Non
         raise ValueError("a MAX environment needs at least one custom domain")
     state = MockState(clock=clock, auto_approve=auto_approve,
                       max_domains=max_domains if max_region else (),
-                      rotate_refresh_tokens=rotate_refresh_tokens)
-    app = MockApp(state, allow_origins=allow_origins)
-    with ServerThread(app, host=host, port=port) as thread:
+                      rotate_refresh_tokens=rotate_refresh_tokens, api_key=api_key)
+    limits = limits or Limits()
+    app = MockApp(state, allow_origins=allow_origins, allowed_hosts=allowed_hosts, limits=limits)
+    with MockServerThread(app, limits, host=host, port=port) as thread:
         yield MockServer(thread, app, max_region)

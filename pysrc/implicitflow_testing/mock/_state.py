@@ -13,7 +13,12 @@ from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
-from implicitflow_testing.mock._getresponse_api import RATE_LIMIT, RATE_WINDOW_SECONDS
+from implicitflow_testing.mock._getresponse_api import (
+    CALLS_PER_SECOND,
+    RATE_LIMIT,
+    RATE_WINDOW_SECONDS,
+    SIMULTANEOUS_CALLS,
+)
 
 CODE_LIFETIME = 600  # GetResponse: "exchanged for the access_token in the next 10 minutes"
 #: Lifetimes of the seed document, per grant.
@@ -25,6 +30,7 @@ DEFAULT_LIFETIMES = {
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 REQUEST_LOG_SIZE = 10000
+DEFAULT_API_KEY = "demo-api-key"
 
 
 class Clock:
@@ -90,9 +96,11 @@ class Client(ClientMixin):
 
 @dataclass
 class User:
-    """The one GetResponse account behind the consent page."""
+    """The one GetResponse account behind the consent page (the one `/v3/accounts` answers)."""
 
     account_id: str = "VfEy1"
+    name: str = "Ada Lovelace"
+    email: str = "ada.lovelace@example.com"
 
     def get_user_id(self):
         return self.account_id
@@ -107,6 +115,8 @@ class AuthorizationCode(AuthorizationCodeMixin):
     scope: str
     expires_at: float
     user: User
+    code_challenge: str | None = None  # RFC 7636, when the authorization request sent one
+    code_challenge_method: str | None = None
 
     def get_redirect_uri(self):
         # RFC 6749 4.1.3: the token request repeats redirect_uri only if the authorization
@@ -155,13 +165,19 @@ class Switches:
     api_error: dict | None = None  # {"status", "code", "message", "remaining"}
     latency_ms: int = 0
     rotate_refresh_tokens: bool = False
+    documented_limits: bool = False  # enforce 80 calls a second and 10 at once per account
 
 
 class MockState:
-    def __init__(self, clock=None, auto_approve=False, max_domains=(), rotate_refresh_tokens=False):
+    def __init__(self, clock=None, auto_approve=False, max_domains=(), rotate_refresh_tokens=False,
+                 api_key=DEFAULT_API_KEY):
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.max_domains = tuple(max_domains)
+        self.api_key = api_key
+        #: Called with each log entry once its status is known (the CLI prints through it);
+        #: kept across `reset()`, so nothing logged just before a reset is lost.
+        self.log_listener = None
         self._defaults = {"auto_approve": auto_approve,
                           "rotate_refresh_tokens": rotate_refresh_tokens}
         self.reset()
@@ -172,7 +188,11 @@ class MockState:
             self.codes = {}
             self.tokens = {}
             self.refresh_tokens = {}
+            # Keyed by account (and MAX domain), made only once a caller has authenticated:
+            # "Each user is allowed..." (apidocs.getresponse.com/v3/limits).
             self.rate_buckets = {}
+            self.second_buckets = {}
+            self.calls_in_flight = {}
             self.requests = deque(maxlen=REQUEST_LOG_SIZE)
             self.request_total = 0
             self.switches = Switches(**self._defaults)
@@ -204,16 +224,46 @@ class MockState:
                 token.expires_at = min(token.expires_at, now)
             return len(chosen)
 
-    def take_rate_limit(self, key):
-        """Count one call against `key`'s window; (remaining, seconds until reset)."""
+    def take_rate_limit(self, account):
+        """Count one call against an authenticated account's window; (remaining, seconds until
+        the window resets)."""
         with self.lock:
             now = self.clock.now()
-            window_start, used = self.rate_buckets.get(key, (now, 0))
+            window_start, used = self.rate_buckets.get(account, (now, 0))
             if now - window_start >= RATE_WINDOW_SECONDS:
                 window_start, used = now, 0
             used += 1
-            self.rate_buckets[key] = (window_start, used)
+            self.rate_buckets[account] = (window_start, used)
             return RATE_LIMIT - used, window_start + RATE_WINDOW_SECONDS - now
+
+    def window_reset_in(self, account):
+        """Seconds until an account's window resets, without counting a call."""
+        with self.lock:
+            now = self.clock.now()
+            window_start, _ = self.rate_buckets.get(account, (now, 0))
+            return max(0.0, window_start + RATE_WINDOW_SECONDS - now)
+
+    def begin_call(self, account):
+        """With `documented_limits` on, the limit the call passes ("per second" or
+        "simultaneous"), if any; otherwise the call is counted in flight until `end_call`."""
+        with self.lock:
+            if not self.switches.documented_limits:
+                return None
+            second = int(self.clock.now())
+            start, used = self.second_buckets.get(account, (second, 0))
+            used = used + 1 if start == second else 1
+            self.second_buckets[account] = (second, used)
+            if used > CALLS_PER_SECOND:
+                return "per second"
+            if self.calls_in_flight.get(account, 0) >= SIMULTANEOUS_CALLS:
+                return "simultaneous"
+            self.calls_in_flight[account] = self.calls_in_flight.get(account, 0) + 1
+            return None
+
+    def end_call(self, account):
+        with self.lock:
+            if self.calls_in_flight.get(account):
+                self.calls_in_flight[account] -= 1
 
     def arm_api_error(self, status, code, count=1, message=None):
         """Answer the next `count` API calls with GetResponse's error body for `code`."""

@@ -4,12 +4,15 @@
 """
 
 import argparse
+import collections
 import signal
 import sys
 import threading
 
+from implicitflow_testing.mock._connection_limits import Limits
 from implicitflow_testing.mock._request_log import format_entry
 from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.mock._state import DEFAULT_API_KEY, REQUEST_LOG_SIZE
 
 
 def parse_arguments(argv):
@@ -28,7 +31,23 @@ def parse_arguments(argv):
     parser.add_argument("--max-domain", action="append", default=[], metavar="HOST",
                         help="a MAX custom domain, e.g. acme.getresponse360.com (repeatable)")
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
-                        help="send CORS headers for this origin (off by default, as GetResponse)")
+                        help="a browser origin that may use the controls, with CORS headers for "
+                             "it (loopback origins may always use them; CORS is off by default, "
+                             "as on GetResponse)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="answer requests for this host name too, e.g. a container's service "
+                             "name (loopback names are always answered)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY,
+                        help=f"the account's API key (default {DEFAULT_API_KEY})")
+    defaults = Limits()
+    parser.add_argument("--max-header-bytes", type=int, default=defaults.max_header_bytes,
+                        metavar="BYTES", help="cap on a request's line and headers (%(default)s)")
+    parser.add_argument("--max-body-bytes", type=int, default=defaults.max_body_bytes,
+                        metavar="BYTES", help="cap on a request body (%(default)s)")
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
+                        metavar="SECONDS", help="time for a request's headers to arrive (%(default)s)")
+    parser.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                        metavar="N", help="connections open at once (%(default)s)")
     parser.add_argument("--quiet", action="store_true", help="do not print the request log")
     args = parser.parse_args(argv)
     if args.max_region and not args.max_domain:
@@ -36,13 +55,10 @@ def parse_arguments(argv):
     return args
 
 
-def print_new_requests(server, printed, quiet):
-    """Print the requests logged since `printed` of them were; returns the new count."""
-    total, entries = server.state.request_total, server.requests()
-    if not quiet:
-        for entry in entries[max(0, len(entries) - (total - printed)):]:
-            print(format_entry(entry), flush=True)
-    return total
+def print_answered(answered):
+    """Print the requests answered since the last call (the server thread queues them)."""
+    while answered:
+        print(format_entry(answered.popleft()), flush=True)
 
 
 def main(argv=None):
@@ -50,9 +66,17 @@ def main(argv=None):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        limits = Limits(max_header_bytes=args.max_header_bytes, max_body_bytes=args.max_body_bytes,
+                        header_timeout=args.header_timeout, max_connections=args.max_connections)
         with run_mock_server(host=args.host, port=args.port, auto_approve=args.auto_approve,
                              max_region=args.max_region, max_domains=args.max_domain,
-                             allow_origins=args.allow_origin) as server:
+                             allow_origins=args.allow_origin, allowed_hosts=args.allow_host,
+                             api_key=args.api_key, limits=limits) as server:
+            # Printed from this thread, so a reader that stops reading stalls only the log. The
+            # queue outlives /_mock/reset, so what was answered just before one is still printed.
+            answered = collections.deque(maxlen=REQUEST_LOG_SIZE)
+            if not args.quiet:
+                server.state.log_listener = answered.append
             if args.token_lifetime:
                 server.set_token_lifetime(args.token_lifetime)
             print(f"Mock GetResponse listening on {server.url}", flush=True)
@@ -60,14 +84,14 @@ def main(argv=None):
             print(f"  API base:       {server.api_base}")
             print("  demo client:    client_id=demo-client client_secret=demo-secret "
                   "(redirect URIs: any http://127.0.0.1 or http://localhost URL)")
+            print(f"  API key:        X-Auth-Token: api-key {server.api_key}")
             if args.max_region:
                 print(f"  MAX {args.max_region.upper()}: X-Domain must be one of "
                       + ", ".join(args.max_domain))
             print("Press Ctrl-C to stop.", flush=True)
-            printed = 0
             while not stop.wait(0.2):
-                printed = print_new_requests(server, printed, args.quiet)
-            print_new_requests(server, printed, args.quiet)
+                print_answered(answered)
+            print_answered(answered)
     except KeyboardInterrupt:
         pass
     except OSError as error:

@@ -1,0 +1,160 @@
+"""What one connection may make the mock hold, enforced before a request reaches the app.
+
+uvicorn's httptools protocol reads headers without a size limit or a deadline: a client can send
+megabytes of header, or one byte every few seconds (slowloris), and the server keeps it all. This
+subclass caps the header bytes of each request, closes a connection whose headers do not arrive in
+time, and caps open connections (closing one still waiting for headers first, so abusers cannot
+lock out a test suite). Bodies are capped in the app, while they stream (`_app.read_body`).
+"""
+
+import asyncio
+from dataclasses import dataclass
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one mock server; every one can be changed when it starts."""
+
+    max_header_bytes: int = 16384  # request line and headers of one request
+    max_body_bytes: int = 65536  # any request body (form, JSON)
+    header_timeout: float = 10.0  # seconds from a connection's first byte to its headers' end
+    body_timeout: float = 10.0  # seconds to receive a whole body
+    max_connections: int = 512  # open at once; above it, idle ones are closed first
+
+
+def _plain_answer(status_line, message):
+    body = message.encode()
+    return (f"HTTP/1.1 {status_line}\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode() + body
+
+
+HEADERS_TOO_LARGE = _plain_answer("431 Request Header Fields Too Large",
+                                  "The request line and headers are too large")
+HEADERS_TOO_SLOW = _plain_answer("408 Request Timeout", "The request headers did not arrive in time")
+
+
+async def headers_too_large(scope, receive, send):
+    await send({"type": "http.response.start", "status": 431, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": b"The request line and headers are too large"})
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with `Limits`; `limits` is set on a subclass per server."""
+
+    limits = Limits()
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        self._awaiting_headers = True
+        self._header_bytes = 0
+        self._header_deadline = None
+        if len(self.connections) > self.limits.max_connections:
+            self._make_room(transport)
+        self._arm_header_deadline()
+
+    def _make_room(self, transport):
+        """Close the connection that has waited longest for its headers, else this new one."""
+        waiting = [c for c in self.connections if c is not self
+                   and (c._awaiting_headers or c._header_deadline is not None)]
+        victim = min(waiting, key=lambda c: c._header_started, default=self)
+        victim.transport.close()
+
+    def _arm_header_deadline(self):
+        self._header_started = self.loop.time()
+        self._header_deadline = self.loop.call_later(self.limits.header_timeout,
+                                                     self._headers_too_slow)
+
+    def _headers_too_slow(self):
+        if self._awaiting_headers and not self.transport.is_closing():
+            if self._header_bytes:
+                self.transport.write(HEADERS_TOO_SLOW)
+            self.transport.close()
+
+    def data_received(self, data):
+        if self._awaiting_headers:
+            if self._header_deadline is None:  # the first byte of a request on a kept-alive link
+                self._arm_header_deadline()
+            self._header_bytes += len(data)
+        super().data_received(data)
+        if self._awaiting_headers and self._header_bytes > self.limits.max_header_bytes \
+                and not self.transport.is_closing():
+            self.transport.write(HEADERS_TOO_LARGE)
+            self.transport.close()
+
+    def _cancel_deadline(self):
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def on_headers_complete(self):
+        self._awaiting_headers = False
+        self._header_bytes = 0
+        self._cancel_deadline()
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size <= self.limits.max_header_bytes:
+            return super().on_headers_complete()
+        # Headers that arrived whole in one read: answered by a stand-in app, not the mock's.
+        app, self.app = self.app, headers_too_large
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
+
+    def on_message_complete(self):
+        super().on_message_complete()
+        self._awaiting_headers = True  # the next request's deadline starts with its first byte
+        self._cancel_deadline()
+
+    def on_response_complete(self):
+        # Answered before its body finished arriving (413, 408, a route that reads no body):
+        # uvicorn drops the rest as it arrives, holding none of it; closing at once instead
+        # would make the client's kernel report a reset rather than the answer. The rest gets
+        # the header deadline, and the connection may be closed to make room meanwhile.
+        if self.cycle.more_body and not self.transport.is_closing():
+            self._cancel_deadline()
+            self._header_started = self.loop.time()
+            self._header_deadline = self.loop.call_later(self.limits.header_timeout,
+                                                         self.transport.close)
+        super().on_response_complete()
+
+    def connection_lost(self, exc):
+        self._cancel_deadline()
+        super().connection_lost(exc)
+
+
+def limited_protocol(limits: Limits):
+    """The protocol class uvicorn should build for a server with these limits."""
+    return type("LimitedHttpToolsProtocol", (LimitedHttpToolsProtocol,), {"limits": limits})
+
+
+def drain_limit(limit):
+    """How much of a too-large body is read and dropped before answering 413. A server that
+    answers and closes while the client still sends makes the client's kernel see a reset
+    instead of the answer; reading a little more lets ordinary clients read the 413."""
+    return max(1 << 20, 4 * limit)
+
+
+async def read_limited(receive, limit, timeout):
+    """A request body from an ASGI `receive`, refused once it passes `limit` bytes.
+
+    Returns the bytes, or None when the body is too large (having dropped up to
+    `drain_limit(limit)` bytes of it); raises TimeoutError when it is slow.
+    """
+    chunks, size = [], 0
+    async with asyncio.timeout(timeout):
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= limit:
+                chunks.append(chunk)
+            elif size > drain_limit(limit):
+                return None
+            if not message.get("more_body", False):
+                break
+    return b"".join(chunks) if size <= limit else None

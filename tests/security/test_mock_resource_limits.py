@@ -1,0 +1,196 @@
+"""What a request can make the mock hold: headers, bodies, connections, per-caller state.
+
+The abuse runs against the CLI in its own process, so its peak memory (VmHWM) is the mock's own.
+"""
+
+import asyncio
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from implicitflow_testing.mock import Limits
+from implicitflow_testing.mock._server import run_mock_server
+from tests.mock.helpers import code_grant_tokens
+from tests.security.test_mock_server_attacks import run_async
+
+MEMORY_BUDGET_MB = 150
+BIG_HEADER = "x" * (1 << 20)
+
+
+def peak_memory_mb(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def raw_exchange(port, data, wait=5.0):
+    """Send bytes on a new connection; what the server answered before closing (or `wait`)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
+        try:
+            connection.sendall(data)
+        except OSError:
+            pass  # the server may close before it has read everything: its answer still counts
+        answer = b""
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+        return answer
+
+
+@pytest.fixture(scope="module")
+def mock_process():
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
+                                "--port", "0", "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    port = int(re.search(r":(\d+)", process.stdout.readline()).group(1))
+    yield process, port
+    process.terminate()
+    process.communicate(timeout=10)
+
+
+async def big_headers(port, count):
+    """`count` requests, each with a different 1 MB Authorization header, 20 at a time."""
+    statuses = []
+
+    async def one(index):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"GET /v3/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     f"Authorization: Bearer {index}{BIG_HEADER}\r\n\r\n".encode())
+        try:
+            await writer.drain()
+            statuses.append((await reader.read(64))[9:12])
+        except OSError:
+            statuses.append(b"reset")
+        writer.close()
+
+    for start in range(0, count, 20):
+        await asyncio.gather(*(one(i) for i in range(start, min(count, start + 20))))
+    return statuses
+
+
+async def huge_body(port, megabytes):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"POST /v3/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 b"Content-Type: application/x-www-form-urlencoded\r\n"
+                 b"Transfer-Encoding: chunked\r\n\r\n")
+    chunk = b"a" * (1 << 20)
+    try:
+        for _ in range(megabytes):
+            writer.write(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+            await writer.drain()
+        answer = await reader.read(64)
+    except OSError:
+        answer = b""  # refused and closed part-way: what we want
+    writer.close()
+    return answer
+
+
+async def slow_clients(port, count):
+    """`count` connections that send half a request line and then nothing."""
+    writers = []
+    for _ in range(count):
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /v3/acc")
+        writers.append(writer)
+    return writers
+
+
+async def abuse_while_serving(port):
+    """All the abuse at once, while a normal client signs in and calls the API."""
+    slow = await slow_clients(port, 200)
+    headers, body = await asyncio.gather(big_headers(port, 300), huge_body(port, 400))
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        token = (await http.post("/v3/token", data={"grant_type": "client_credentials"},
+                                 auth=("demo-client", "demo-secret"))).json()["access_token"]
+        big_json = await http.post("/_mock/clients", content=b'{"x": "' + b"y" * (1 << 20) + b'"}',
+                                   headers={"Content-Type": "application/json"})
+        served = await http.get("/v3/accounts", headers={"Authorization": f"Bearer {token}"})
+    for writer in slow:
+        writer.close()
+    return headers, body, big_json.status_code, served.status_code
+
+
+def test_the_mock_keeps_its_memory_and_serves_while_abused(mock_process, security_report):
+    process, port = mock_process
+
+    # A mock without limits never answers some of these: fail then, rather than hang.
+    headers, body, big_json, served = run_async(asyncio.wait_for(abuse_while_serving(port), 120))
+
+    peak = peak_memory_mb(process.pid)
+    security_report["peak memory of the mock under abuse"] = (
+        f"{peak:.0f} MB (300 requests with 1 MB headers, a 400 MB body, a 1 MB control body, "
+        f"200 slow connections; budget {MEMORY_BUDGET_MB} MB)")
+    assert set(headers) <= {b"431", b"reset"} and b"431" in headers
+    assert body.startswith(b"HTTP/1.1 413") or body == b""
+    assert big_json == 413
+    assert served == 200
+    assert peak < MEMORY_BUDGET_MB
+    assert process.poll() is None
+
+
+def test_headers_over_the_cap_get_431():
+    with run_mock_server(limits=Limits(max_header_bytes=4096)) as mock:
+        answer = raw_exchange(mock.port, b"GET /v3/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                         b"X-Padding: " + b"p" * 8192 + b"\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.1 431")
+
+
+def test_a_body_over_the_cap_gets_413_before_it_is_read(getresponse_mock):
+    # Announces 100 MB, sends 1 KB and waits: the answer cannot come from reading it all.
+    answer = raw_exchange(getresponse_mock.port,
+                          b"POST /v3/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Content-Type: application/x-www-form-urlencoded\r\n"
+                          b"Content-Length: 104857600\r\n\r\n" + b"a" * 1024)
+
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
+def test_the_body_cap_applies_to_controls_and_can_be_set():
+    with run_mock_server(limits=Limits(max_body_bytes=1000)) as mock:
+        response = httpx.post(mock.url + "/_mock/clients", headers={"Content-Type": "application/json"},
+                              content=b'{"client_id": "' + b"a" * 2000 + b'"}')
+
+    assert response.status_code == 413
+
+
+def test_a_connection_whose_headers_do_not_arrive_in_time_is_closed():
+    with run_mock_server(limits=Limits(header_timeout=0.5)) as mock:
+        started = time.monotonic()
+        answer = raw_exchange(mock.port, b"GET /v3/accounts HTTP/1.1\r\nHost: 12", wait=30)
+        waited = time.monotonic() - started
+
+    assert answer.startswith(b"HTTP/1.1 408")
+    assert waited < 30  # closed by the mock, not by this test giving up
+
+
+def test_held_connections_do_not_lock_out_new_clients():
+    with run_mock_server(limits=Limits(max_connections=20)) as mock:
+        held = [socket.create_connection(("127.0.0.1", mock.port)) for _ in range(60)]
+        for connection in held:
+            connection.sendall(b"GET /v3/acc")
+        try:
+            response = httpx.post(mock.url + "/v3/token", data={"grant_type": "client_credentials"},
+                                  auth=("demo-client", "demo-secret"), timeout=10)
+        finally:
+            for connection in held:
+                connection.close()
+
+    assert response.status_code == 200
+
+
+def test_requests_that_fail_authentication_leave_no_state(getresponse_mock):
+    with httpx.Client(base_url=getresponse_mock.url) as http:
+        for index in range(300):
+            http.get("/v3/accounts", headers={"Authorization": f"Bearer forged-{index}"})
+        tokens = code_grant_tokens(http)
+        http.get("/v3/accounts", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+
+    assert len(getresponse_mock.state.rate_buckets) == 1
