@@ -2,19 +2,39 @@
 
 The real API sends no CORS headers, so a page can only call it through its own
 origin. This forwards the headers the API reads (never cookies, never Referer)
-and returns its answer with the headers a client uses.
+and returns its answer with the headers a client uses. It reaches nothing but
+the API: a path is forwarded only as segments below `api_base`, and a body only
+up to a size read as it streams in.
 """
+
+from urllib.parse import quote
 
 import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from implicitflow_testing.mock._connection_limits import read_limited
+
 FORWARDED_REQUEST_HEADERS = ("authorization", "x-domain", "content-type", "accept", "x-time-zone",
-                             "x-parent-login")
+                             "x-parent-login", "x-auth-token")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "x-ratelimit-limit", "x-ratelimit-remaining",
-                              "x-ratelimit-reset", "totalcount", "totalpages", "currentpage")
+                              "x-ratelimit-reset", "retry-after", "totalcount", "totalpages",
+                              "currentpage")
 MAX_BODY_BYTES = 1 << 20
+BODY_TIMEOUT = 30
+
+
+def api_url(api_base, path):
+    """`{api_base}/{path}`, or None when `path` would leave `api_base`.
+
+    The server has already percent-decoded the path, so `..%2F_mock` arrives as `../_mock`:
+    every segment is checked, then encoded again, so none can climb out or add a separator.
+    """
+    segments = path.split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        return None
+    return api_base.rstrip("/") + "/" + "/".join(quote(segment, safe="") for segment in segments)
 
 
 def api_proxy_route(prefix, api_base):
@@ -22,11 +42,19 @@ def api_proxy_route(prefix, api_base):
     client = httpx.AsyncClient(timeout=30)
 
     async def forward(request: Request):
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
+        url = api_url(api_base, request.path_params["path"])
+        if url is None:
+            return Response("Not an API path", status_code=404)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return Response("request body too large", status_code=413)
+        try:
+            body = await read_limited(request.receive, MAX_BODY_BYTES, BODY_TIMEOUT)
+        except TimeoutError:
+            return Response("The request body did not arrive in time", status_code=408)
+        if body is None:
             return Response("request body too large", status_code=413)
         headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
-        url = api_base.rstrip("/") + "/" + request.path_params["path"]
         try:
             answer = await client.request(request.method, url, params=request.url.query,
                                           headers=headers, content=body or None)
