@@ -36,10 +36,12 @@ def signed_in(tab):
     "https://evil.example/steal", "HTTPS://evil.example/steal", "http://api.getresponse.com/v3/x",
     "https://api.getresponse.com/v3evil/accounts", "https://api.getresponse.com.evil.example/v3/x",
     "https://api.getresponse.com/v3@evil.example/x", "https://api.getresponse.com"])
-def test_the_token_is_never_sent_outside_api_base(signed_in, tab, url):
+def test_the_token_is_never_sent_outside_api_base(signed_in, tab, url, security_report):
     with pytest.raises(ConfigurationError, match="only URLs under api_base"):
         run(signed_in.fetch(url))
     assert tab.sent == []
+    name = "URLs outside api_base refused the token"
+    security_report[name] = security_report.get(name, 0) + 1
 
 
 @pytest.mark.parametrize("path", ["https://api.getresponse.com/v3/accounts", "/accounts",
