@@ -1,9 +1,13 @@
 """The protected resources: GetResponse's bodies, headers, error codes and MAX domains."""
 
+import asyncio
+
 import httpx
 import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.mock._state import Clock
+from tests.security.test_mock_server_attacks import run_async
 
 from .helpers import token_request
 
@@ -146,3 +150,135 @@ class TestGetResponseMax:
         assert ok.status_code == 200
         assert missing.status_code == 400 and missing.json()["code"] == 1021
         assert unknown.status_code == 400
+
+
+class FrozenClock(Clock):
+    """A clock that moves only when told: per-second limits without a race against time."""
+
+    def now(self):
+        return 1_000_000.0 + self.offset
+
+
+def api_key(key="demo-api-key"):
+    return {"X-Auth-Token": f"api-key {key}"}
+
+
+def test_api_key_authentication_is_getresponses_primary_method(getresponse_mock, http):
+    response = http.get("/v3/accounts", headers=api_key(getresponse_mock.api_key))
+
+    assert getresponse_mock.api_key == "demo-api-key"
+    assert response.status_code == 200 and response.json()["accountId"] == "VfEy1"
+
+
+@pytest.mark.parametrize("value", ["api-key wrong", "demo-api-key", "Bearer demo-api-key", ""])
+def test_a_wrong_api_key_gets_1014(http, value):
+    response = http.get("/v3/accounts", headers={"X-Auth-Token": value})
+
+    body = response.json()
+    assert response.status_code == 401 and set(body) == SEVEN_FIELDS and body["code"] == 1014
+    assert body["context"] == {"authenticationType": "auth_token"}
+
+
+def test_forced_quota_error_agrees_with_itself(getresponse_mock, http, token):
+    http.get("/v3/accounts", headers=bearer(token))
+    getresponse_mock.fail_api(429, 1015)
+
+    response = http.get("/v3/accounts", headers=bearer(token))
+
+    body = response.json()
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    assert body["context"]["timeToReset"] == response.headers["X-RateLimit-Reset"] == "100 seconds"
+    assert response.headers["Retry-After"] == "100"
+
+
+def test_the_quota_of_the_window_runs_out_with_agreeing_headers(getresponse_mock, http, token):
+    getresponse_mock.state.rate_buckets[("", "VfEy1")] = (getresponse_mock.clock.now() - 500, 30000)
+
+    response = http.get("/v3/accounts", headers=bearer(token))
+
+    assert response.status_code == 429 and response.json()["code"] == 1015
+    assert response.json()["context"]["timeToReset"] == response.headers["X-RateLimit-Reset"]
+    assert int(response.headers["Retry-After"]) in (100, 101)
+
+
+@pytest.mark.parametrize("path, authorized, forced", [
+    ("/v3/accounts", False, None), ("/v3/nothing-here", True, None),
+    ("/v3/from-fields", True, (400, 1000)), ("/v3/from-fields", True, (403, 1017))])
+def test_rate_limit_headers_are_on_every_api_answer_errors_included(getresponse_mock, http, token,
+                                                                    path, authorized, forced):
+    if forced:
+        getresponse_mock.fail_api(*forced)
+
+    response = http.get(path, headers=bearer(token) if authorized else {})
+
+    assert response.status_code >= 400
+    assert {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"} <= set(
+        response.headers)
+
+
+def test_documented_limits_can_be_enforced_per_second():
+    with run_mock_server(clock=FrozenClock()) as mock, httpx.Client(base_url=mock.url) as http:
+        mock.enforce_documented_limits()
+        statuses = [http.get("/v3/accounts", headers=api_key()).status_code for _ in range(81)]
+        refused = http.get("/v3/accounts", headers=api_key())
+        mock.clock.advance(1)
+        next_second = http.get("/v3/accounts", headers=api_key())
+
+    assert statuses == [200] * 80 + [429]
+    assert refused.json()["code"] == 1015 and refused.headers["Retry-After"] == "1"
+    assert next_second.status_code == 200
+
+
+def test_documented_limits_can_be_enforced_on_simultaneous_calls(getresponse_mock, token):
+    getresponse_mock.enforce_documented_limits()
+    getresponse_mock.set_latency(500)
+
+    async def eleven_at_once():
+        async with httpx.AsyncClient(base_url=getresponse_mock.url, timeout=10) as client:
+            return await asyncio.gather(*(client.get("/v3/accounts", headers=bearer(token))
+                                          for _ in range(11)))
+
+    answers = run_async(eleven_at_once())
+
+    assert sorted(a.status_code for a in answers) == [200] * 10 + [429]
+
+
+def test_errors_have_getresponses_shapes(http, token):
+    body = http.get("/v3/nothing-here", headers=bearer(token)).json()
+
+    assert body["context"] == []  # PHP's empty array
+    assert body["moreInfo"] == "https://apidocs.getresponse.com/en/v3/errors/1013"
+    assert body["httpStatus"] == 404 and body["codeDescription"] == "The requested resource was not found"
+
+
+def test_unknown_paths_check_the_token_first(http):
+    response = http.get("/v3/nothing-here")
+
+    assert response.status_code == 401 and response.json()["code"] == 1014
+
+
+def test_fields_parameter_chooses_the_fields_and_keeps_the_id(http, token):
+    account = http.get("/v3/accounts", params={"fields": "email"}, headers=bearer(token)).json()
+    fields = http.get("/v3/from-fields", params={"fields": "name,isDefault"},
+                      headers=bearer(token)).json()
+
+    assert account == {"accountId": "VfEy1", "email": "ada.lovelace@example.com"}
+    assert set(fields[0]) == {"fromFieldId", "name", "isDefault"}
+
+
+def test_every_href_resolves(http, token):
+    listed = http.get("/v3/from-fields", headers=bearer(token)).json()
+
+    for field in listed:
+        answer = http.get(field["href"], headers=bearer(token))
+        assert answer.status_code == 200 and answer.json() == field
+    missing = http.get("/v3/from-fields/nope", headers=bearer(token))
+    assert missing.status_code == 404 and missing.json()["code"] == 1013
+
+
+def test_from_fields_have_every_field_of_the_published_schema(http, token):
+    field = http.get("/v3/from-fields", headers=bearer(token)).json()[0]
+
+    assert set(field) == {"fromFieldId", "href", "email", "rewrittenEmail", "name", "isActive",
+                          "isDefault", "createdOn", "domain"}
+    assert set(field["domain"]) == {"status", "DKIMWarning", "hasDMARCWarning"}

@@ -125,3 +125,21 @@ def test_code_flow_uses_a_registered_redirect_uri_given_in_the_request(http):
     response = consent(http, response_type="code")
 
     assert response.headers["location"].startswith(REDIRECT_URI + "?code=")
+
+
+def test_consent_page_names_the_person_by_name_and_email(http):
+    page = http.get("/oauth2_authorize.html", params=authorize_params()).text
+
+    assert '<b id="account-name">Ada Lovelace</b>' in page
+    assert "ada.lovelace@example.com" in page
+    assert "VfEy1" not in page
+
+
+def test_a_repeated_parameter_gets_an_error_page_not_a_redirect(http):
+    # RFC 6749 3.1: parameters MUST NOT be repeated; which redirect_uri would be the real one?
+    page = http.get("/oauth2_authorize.html?" + "&".join([
+        "response_type=token", "client_id=demo-client", "state=s",
+        "redirect_uri=http://127.0.0.1:8000/cb", "redirect_uri=http://localhost:9/other"]))
+
+    assert page.status_code == 400 and "location" not in page.headers
+    assert "redirect_uri" in page.text

@@ -101,3 +101,24 @@ def test_requests_a_browser_makes_by_itself_stay_out_of_the_log(getresponse_mock
 
     assert http.get(path).status_code == 404
     assert [r["path"] for r in getresponse_mock.requests()] == ["/oauth2_authorize.html"]
+
+
+def test_request_log_redacts_secrets_in_any_case_and_in_urls_in_headers(getresponse_mock, http):
+    http.get("/oauth2_authorize.html", params={**authorize_params(), "ACCESS_TOKEN": "upper-secret"},
+             headers={"Referer": "http://127.0.0.1:8000/cb?code=referer-code&state=s#access_token=x"})
+    http.get("/v3/accounts", headers={"X-Auth-Token": "api-key key-secret"})
+
+    log = repr(getresponse_mock.requests()) + http.get("/_mock/requests").text
+
+    for secret in ("upper-secret", "referer-code", "key-secret", "access_token=x"):
+        assert secret not in log
+    assert "state=s" in log  # what is not secret stays readable
+
+
+def test_get_mock_lists_every_control_with_its_python_twin(http):
+    controls = http.get("/_mock/").json()["controls"]
+
+    paths = {control["path"] for control in controls}
+    assert {"/_mock/reset", "/_mock/consent", "/_mock/api-error", "/_mock/documented-limits",
+            "/_mock/requests"} <= paths
+    assert all(control["python"] for control in controls)

@@ -118,3 +118,75 @@ def test_concurrent_redemptions_of_one_code_succeed_exactly_once(getresponse_moc
         thread.join()
 
     assert sorted(statuses) == [200] + [400] * 19
+
+
+def test_a_repeated_parameter_is_invalid_request(http):
+    # RFC 6749 3.2: request parameters MUST NOT be included more than once.
+    response = http.post("/v3/token", auth=("demo-client", "demo-secret"),
+                         content=b"grant_type=client_credentials&grant_type=authorization_code",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert "grant_type" in response.json()["error_description"]
+
+
+def test_grant_type_in_the_query_string_does_not_count(http):
+    response = token_request(http, {}, params={"grant_type": "client_credentials"})
+
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+
+
+def test_basic_authentication_with_another_client_id_in_the_body_is_refused(getresponse_mock, http):
+    getresponse_mock.register_client("other", "other-secret", ["https://app.example/cb"])
+
+    response = token_request(http, {"grant_type": "client_credentials", "client_id": "other"})
+    secret_too = token_request(http, {"grant_type": "client_credentials",
+                                      "client_secret": "demo-secret"})
+
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert secret_too.status_code == 400 and secret_too.json()["error"] == "invalid_request"
+
+
+def pkce_code(http, challenge):
+    return query_of(consent(http, response_type="code", redirect_uri=None,
+                            code_challenge=challenge, code_challenge_method="S256"))["code"]
+
+
+VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636 appendix B
+CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # BASE64URL(SHA256(VERIFIER))
+
+
+def test_pkce_code_verifier_is_checked_when_a_challenge_was_sent(http):
+    wrong = token_request(http, {"grant_type": "authorization_code",
+                                 "code": pkce_code(http, CHALLENGE), "code_verifier": "x" * 43})
+    right = token_request(http, {"grant_type": "authorization_code",
+                                 "code": pkce_code(http, CHALLENGE), "code_verifier": VERIFIER})
+    missing = token_request(http, {"grant_type": "authorization_code",
+                                   "code": pkce_code(http, CHALLENGE)})
+
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    assert right.status_code == 200
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+
+
+def test_a_code_verifier_without_a_challenge_is_refused(http):
+    # RFC 9700 4.8: a code_verifier for a code issued without code_challenge is rejected.
+    response = token_request(http, {"grant_type": "authorization_code",
+                                    "code": authorization_code(http), "code_verifier": VERIFIER})
+
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("auth, status, code", [(("demo-client", "wrong"), 401, 1014), (None, 401, 1014)])
+def test_token_errors_carry_getresponse_error_body(http, auth, status, code):
+    # What GetResponse's own OAuth2 provider parses (oauth2-getresponse, checkResponse).
+    body = token_request(http, {"grant_type": "client_credentials"}, auth=auth).json()
+
+    assert body["httpStatus"] == status and body["code"] == code and body["message"]
+    assert body["moreInfo"] == f"https://apidocs.getresponse.com/en/v3/errors/{code}"
+
+
+def test_bad_code_answers_getresponse_error_body_and_rfc_error(http):
+    body = token_request(http, {"grant_type": "authorization_code", "code": "nope"}).json()
+
+    assert body["httpStatus"] == 400 and body["code"] == 1000 and body["error"] == "invalid_grant"

@@ -89,9 +89,11 @@ def main(argv=None):
                 print(f"  MAX {args.max_region.upper()}: X-Domain must be one of "
                       + ", ".join(args.max_domain))
             print("Press Ctrl-C to stop.", flush=True)
-            while not stop.wait(0.2):
+            try:
+                while not stop.wait(0.2):
+                    print_answered(answered)
+            finally:  # Ctrl-C lands in wait(): print what was answered before it
                 print_answered(answered)
-            print_answered(answered)
     except KeyboardInterrupt:
         pass
     except OSError as error:
