@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -163,12 +162,10 @@ def test_the_body_cap_applies_to_controls_and_can_be_set():
 
 def test_a_connection_whose_headers_do_not_arrive_in_time_is_closed():
     with run_mock_server(limits=Limits(header_timeout=0.5)) as mock:
-        started = time.monotonic()
+        # The socket gives up after 30 s with nothing read: only the mock's 408 passes.
         answer = raw_exchange(mock.port, b"GET /v3/accounts HTTP/1.1\r\nHost: 12", wait=30)
-        waited = time.monotonic() - started
 
     assert answer.startswith(b"HTTP/1.1 408")
-    assert waited < 30  # closed by the mock, not by this test giving up
 
 
 def test_held_connections_do_not_lock_out_new_clients():
