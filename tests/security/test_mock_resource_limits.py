@@ -168,6 +168,15 @@ def test_a_connection_whose_headers_do_not_arrive_in_time_is_closed():
     assert answer.startswith(b"HTTP/1.1 408")
 
 
+def test_a_body_that_does_not_arrive_in_time_is_closed():
+    with run_mock_server(limits=Limits(header_timeout=0.5)) as mock:
+        answer = raw_exchange(mock.port, b"POST /v3/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+                                         b"Content-Length: 100\r\n\r\ngrant_type", wait=30)
+
+    assert answer.startswith(b"HTTP/1.1 408")
+
+
 def test_held_connections_do_not_lock_out_new_clients():
     with run_mock_server(limits=Limits(max_connections=20)) as mock:
         held = [socket.create_connection(("127.0.0.1", mock.port)) for _ in range(60)]

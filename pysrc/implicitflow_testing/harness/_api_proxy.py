@@ -22,7 +22,6 @@ FORWARDED_RESPONSE_HEADERS = ("content-type", "x-ratelimit-limit", "x-ratelimit-
                               "x-ratelimit-reset", "retry-after", "totalcount", "totalpages",
                               "currentpage")
 MAX_BODY_BYTES = 1 << 20
-BODY_TIMEOUT = 30
 
 
 def api_url(api_base, path):
@@ -49,9 +48,9 @@ def api_proxy_route(prefix, api_base):
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             return Response("request body too large", status_code=413)
         try:
-            body = await read_limited(request.receive, MAX_BODY_BYTES, BODY_TIMEOUT)
-        except TimeoutError:
-            return Response("The request body did not arrive in time", status_code=408)
+            body = await read_limited(request.receive, MAX_BODY_BYTES)
+        except ConnectionError:
+            return Response("The request body did not arrive whole", status_code=400)
         if body is None:
             return Response("request body too large", status_code=413)
         headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}

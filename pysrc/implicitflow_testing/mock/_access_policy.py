@@ -9,12 +9,14 @@ request only from an allowed Origin, and the controls accept only `application/j
 cross-site page cannot send without a CORS preflight that the mock never grants.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 #: Loopback names and addresses, any port: the mock's default audience.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+@lru_cache(maxsize=256)  # the same few Host values arrive on every request
 def host_name(authority):
     """'Example.COM:9400' -> 'example.com', '[::1]:9400' -> '::1'; None if it cannot be read."""
     try:

@@ -63,9 +63,9 @@ async def read_body(request, limits: Limits):
     if declared.isdigit() and int(declared) > drain_limit(limits.max_body_bytes):
         raise too_large
     try:
-        body = await read_limited(request.receive, limits.max_body_bytes, limits.body_timeout)
-    except TimeoutError:
-        raise BadRequest("The body did not arrive in time", status=408) from None
+        body = await read_limited(request.receive, limits.max_body_bytes)
+    except ConnectionError:
+        raise BadRequest("The body did not arrive whole") from None  # nobody left to read it
     if body is None:
         raise too_large
     return body
@@ -141,19 +141,21 @@ def repeated_parameter(pairs):
 
 def token_request_problem(request, form):
     """What makes a token request malformed before any grant looks at it, or None."""
-    in_query = TOKEN_PARAMETERS & {name for name, _ in parse_qsl(request.url.query)}
+    query = request.scope["query_string"]
+    in_query = TOKEN_PARAMETERS & {name for name, _ in parse_qsl(query.decode("latin-1"))} \
+        if query else None
     if in_query:
         return (f"{sorted(in_query)[0]} must be sent in the form body, not the query string "
                 "(RFC 6749 4.1.3, 4.4.2, 6)")
-    repeated = repeated_parameter(form)
-    if repeated:
-        return f"The parameter {repeated} is repeated (RFC 6749 3.2)"
-    basic_client_id, _ = extract_basic_authorization(request.headers)
     body = dict(form)
-    if basic_client_id is not None and ("client_secret" in body or
-                                        body.get("client_id", basic_client_id) != basic_client_id):
-        return ("The client authenticates with HTTP Basic and also in the body: one client, "
-                "one authentication method (RFC 6749 2.3)")
+    if len(body) != len(form):
+        return f"The parameter {repeated_parameter(form)} is repeated (RFC 6749 3.2)"
+    if "client_id" in body or "client_secret" in body:
+        basic_client_id, _ = extract_basic_authorization(request.headers)
+        if basic_client_id is not None and ("client_secret" in body
+                                            or body["client_id"] != basic_client_id):
+            return ("The client authenticates with HTTP Basic and also in the body: one client, "
+                    "one authentication method (RFC 6749 2.3)")
     return None
 
 

@@ -2,12 +2,15 @@
 
 uvicorn's httptools protocol reads headers without a size limit or a deadline: a client can send
 megabytes of header, or one byte every few seconds (slowloris), and the server keeps it all. This
-subclass caps the header bytes of each request, closes a connection whose headers do not arrive in
-time, and caps open connections (closing one still waiting for headers first, so abusers cannot
-lock out a test suite). Bodies are capped in the app, while they stream (`_app.read_body`).
+subclass caps the header bytes of each request, closes a connection whose headers or body do not
+arrive in time, and caps open connections (closing one that is waiting on its client first, so
+abusers cannot lock out a test suite). Bodies are capped in the app, while they stream
+(`read_limited`).
+
+A deadline is armed only when a request does not arrive whole in one read (and once for a new
+connection), so ordinary traffic pays for no timer.
 """
 
-import asyncio
 from dataclasses import dataclass
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -19,9 +22,8 @@ class Limits:
 
     max_header_bytes: int = 16384  # request line and headers of one request
     max_body_bytes: int = 65536  # any request body (form, JSON)
-    header_timeout: float = 10.0  # seconds from a connection's first byte to its headers' end
-    body_timeout: float = 10.0  # seconds to receive a whole body
-    max_connections: int = 512  # open at once; above it, idle ones are closed first
+    header_timeout: float = 10.0  # seconds for a request's headers, or its body, to arrive
+    max_connections: int = 512  # open at once; above it, those waiting on a client are closed
 
 
 def _plain_answer(status_line, message):
@@ -32,7 +34,7 @@ def _plain_answer(status_line, message):
 
 HEADERS_TOO_LARGE = _plain_answer("431 Request Header Fields Too Large",
                                   "The request line and headers are too large")
-HEADERS_TOO_SLOW = _plain_answer("408 Request Timeout", "The request headers did not arrive in time")
+TOO_SLOW = _plain_answer("408 Request Timeout", "The request did not arrive in time")
 
 
 async def headers_too_large(scope, receive, send):
@@ -50,44 +52,52 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self._awaiting_headers = True
         self._header_bytes = 0
-        self._header_deadline = None
+        self._deadline = None
+        self._waiting_since = self.loop.time()
         if len(self.connections) > self.limits.max_connections:
-            self._make_room(transport)
-        self._arm_header_deadline()
+            self._make_room()
+        self._arm_deadline()  # a connection that never sends a byte
 
-    def _make_room(self, transport):
-        """Close the connection that has waited longest for its headers, else this new one."""
-        waiting = [c for c in self.connections if c is not self
-                   and (c._awaiting_headers or c._header_deadline is not None)]
-        victim = min(waiting, key=lambda c: c._header_started, default=self)
+    def _make_room(self):
+        """Close the connection that has waited longest on its client, else this new one."""
+        waiting = [c for c in self.connections
+                   if c is not self and (c._awaiting_headers or c._deadline is not None)]
+        victim = min(waiting, key=lambda c: c._waiting_since, default=self)
         victim.transport.close()
 
-    def _arm_header_deadline(self):
-        self._header_started = self.loop.time()
-        self._header_deadline = self.loop.call_later(self.limits.header_timeout,
-                                                     self._headers_too_slow)
+    def _arm_deadline(self):
+        self._waiting_since = self.loop.time()
+        self._deadline = self.loop.call_later(self.limits.header_timeout, self._too_slow)
 
-    def _headers_too_slow(self):
-        if self._awaiting_headers and not self.transport.is_closing():
-            if self._header_bytes:
-                self.transport.write(HEADERS_TOO_SLOW)
-            self.transport.close()
+    def _cancel_deadline(self):
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self):
+        self._deadline = None
+        if self.transport.is_closing():
+            return
+        partial_headers = self._awaiting_headers and self._header_bytes
+        partial_body = not self._awaiting_headers and not self.cycle.response_started
+        if partial_headers or partial_body:
+            self.transport.write(TOO_SLOW)
+        self.transport.close()
 
     def data_received(self, data):
         if self._awaiting_headers:
-            if self._header_deadline is None:  # the first byte of a request on a kept-alive link
-                self._arm_header_deadline()
             self._header_bytes += len(data)
         super().data_received(data)
-        if self._awaiting_headers and self._header_bytes > self.limits.max_header_bytes \
-                and not self.transport.is_closing():
-            self.transport.write(HEADERS_TOO_LARGE)
-            self.transport.close()
-
-    def _cancel_deadline(self):
-        if self._header_deadline is not None:
-            self._header_deadline.cancel()
-            self._header_deadline = None
+        if self.transport.is_closing():
+            return
+        if self._awaiting_headers:
+            if self._header_bytes > self.limits.max_header_bytes:
+                self.transport.write(HEADERS_TOO_LARGE)
+                self.transport.close()
+            elif self._deadline is None and self._header_bytes:
+                self._arm_deadline()  # headers cut across reads
+        elif self.cycle.more_body and self._deadline is None:
+            self._arm_deadline()  # a body cut across reads
 
     def on_headers_complete(self):
         self._awaiting_headers = False
@@ -105,19 +115,16 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self):
         super().on_message_complete()
-        self._awaiting_headers = True  # the next request's deadline starts with its first byte
+        self._awaiting_headers = True
         self._cancel_deadline()
 
     def on_response_complete(self):
-        # Answered before its body finished arriving (413, 408, a route that reads no body):
-        # uvicorn drops the rest as it arrives, holding none of it; closing at once instead
-        # would make the client's kernel report a reset rather than the answer. The rest gets
-        # the header deadline, and the connection may be closed to make room meanwhile.
+        # Answered before its body finished arriving (413, a route that reads no body): uvicorn
+        # drops the rest as it arrives, holding none of it; closing at once instead would make
+        # the client's kernel report a reset rather than the answer. The rest gets a deadline.
         if self.cycle.more_body and not self.transport.is_closing():
             self._cancel_deadline()
-            self._header_started = self.loop.time()
-            self._header_deadline = self.loop.call_later(self.limits.header_timeout,
-                                                         self.transport.close)
+            self._arm_deadline()
         super().on_response_complete()
 
     def connection_lost(self, exc):
@@ -137,24 +144,22 @@ def drain_limit(limit):
     return max(1 << 20, 4 * limit)
 
 
-async def read_limited(receive, limit, timeout):
+async def read_limited(receive, limit):
     """A request body from an ASGI `receive`, refused once it passes `limit` bytes.
 
-    Returns the bytes, or None when the body is too large (having dropped up to
-    `drain_limit(limit)` bytes of it); raises TimeoutError when it is slow.
+    Returns the bytes; None when the body is too large (having dropped up to `drain_limit(limit)`
+    bytes of it); raises ConnectionError when the client went away before it was whole.
     """
     chunks, size = [], 0
-    async with asyncio.timeout(timeout):
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= limit:
-                chunks.append(chunk)
-            elif size > drain_limit(limit):
-                return None
-            if not message.get("more_body", False):
-                break
-    return b"".join(chunks) if size <= limit else None
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionError("the client went away before its body was whole")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+        elif size > drain_limit(limit):
+            return None
+        if not message.get("more_body", False):
+            return b"".join(chunks) if size <= limit else None

@@ -17,6 +17,8 @@ def clip(value):
 
 
 def redact_query(query):
+    if not query:
+        return query
     pairs = parse_qsl(query, keep_blank_values=True)
     return urlencode([(k, REDACTED if k.lower() in SECRET_PARAMETERS else v) for k, v in pairs])
 

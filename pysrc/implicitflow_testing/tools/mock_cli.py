@@ -45,7 +45,8 @@ def parse_arguments(argv):
     parser.add_argument("--max-body-bytes", type=int, default=defaults.max_body_bytes,
                         metavar="BYTES", help="cap on a request body (%(default)s)")
     parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
-                        metavar="SECONDS", help="time for a request's headers to arrive (%(default)s)")
+                        metavar="SECONDS",
+                        help="time for a request's headers, or its body, to arrive (%(default)s)")
     parser.add_argument("--max-connections", type=int, default=defaults.max_connections,
                         metavar="N", help="connections open at once (%(default)s)")
     parser.add_argument("--quiet", action="store_true", help="do not print the request log")
