@@ -1,6 +1,7 @@
 """The audit report: its table, JSON, JUnit XML and pytest failure message (CPython only)."""
 
 import json
+import re
 from xml.etree import ElementTree
 
 import pytest
@@ -78,3 +79,16 @@ def test_the_readme_lists_every_check():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert [check.id for check in CHECKS if f"| `{check.id}` |" not in readme] == []
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (("127.0.0.1:3000", "#a", "#b"), "app_url must be an http(s) URL"),
+    (("http://127.0.0.1:3000/", "", "#b"), "must be Playwright selectors"),
+    (("http://127.0.0.1:3000/", "#a", "#b", {"no-such-check"}), "no such checks: no-such-check"),
+])
+def test_bad_arguments_are_refused_before_the_browser_is_used(arguments, message):
+    from implicitflow_testing.audit import run_audit
+
+    app_url, sign_in, signed_in, *only = arguments
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_audit(None, app_url, sign_in, signed_in, "http://127.0.0.1:9", only=only[0] if only else None)

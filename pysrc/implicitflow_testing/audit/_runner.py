@@ -146,6 +146,13 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
     """Run every check (or those whose ids are in `only`) against the app at `app_url`, in
     `browser` (a Playwright Chromium), judged with `mock` (a `MockServer`, or the URL of one).
     Returns an `AuditReport`."""
+    if urlsplit(app_url).scheme not in ("http", "https"):
+        raise ValueError(f"app_url must be an http(s) URL, not {app_url!r}")
+    if not (isinstance(sign_in, str) and sign_in and isinstance(signed_in, str) and signed_in):
+        raise ValueError("sign_in and signed_in must be Playwright selectors, e.g. 'text=Sign in'")
+    unknown = set(only or ()) - {check.id for check in CHECKS}
+    if unknown:
+        raise ValueError(f"no such checks: {', '.join(sorted(unknown))}")
     if isinstance(mock, str):
         mock = RemoteMock(mock)
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
