@@ -64,3 +64,11 @@ def test_a_mock_that_does_not_answer_is_exit_2_with_the_reason():
 
     assert done.returncode == 2
     assert "cannot run: the mock at http://127.0.0.1:" in done.stderr
+
+
+def test_an_app_url_that_is_not_http_is_exit_2(getresponse_mock):
+    done = audit_cli("--app", "127.0.0.1:3000", "--sign-in", "a", "--signed-in", "b",
+                     "--mock", getresponse_mock.url)
+
+    assert done.returncode == 2
+    assert "app_url must be an http(s) URL" in done.stderr

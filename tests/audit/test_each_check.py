@@ -44,3 +44,11 @@ def test_a_hole_fails_its_checks(implicitflow_audit, holes_app, hole):
     print(report.table())
 
     assert report.failed_ids == FAILS[hole], report.table()
+
+
+def test_a_replay_is_not_judged_when_the_app_never_signs_out(implicitflow_audit, holes_app):
+    report = implicitflow_audit(holes_app + "?holes=keep-after-401", SIGN_IN, SIGNED_IN,
+                                only={"callback-replay-rejected"})
+
+    assert report.warned_ids == {"callback-replay-rejected"}, report.table()
+    assert report["callback-replay-rejected"].evidence.startswith("not judged")

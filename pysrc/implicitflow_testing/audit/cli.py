@@ -65,7 +65,7 @@ def main(argv=None):
             report = audit_app(args.app, args.sign_in, args.signed_in, mock, headless=not args.headed,
                                timeout_ms=int(args.timeout * 1000),
                                only=set(args.check) if args.check else None)
-    except (ChromiumNotFound, MockUnreachable, OSError) as error:
+    except (ChromiumNotFound, MockUnreachable, OSError, ValueError) as error:
         print(f"implicitflow-audit: cannot run: {error}", file=sys.stderr)
         return 2
     print(report.table())
