@@ -56,6 +56,14 @@ def parse_fragment(fragment):
     return params
 
 
+def fragment_state(fragment):
+    """The answer's `state`, or None when the fragment cannot be read."""
+    try:
+        return parse_fragment(fragment).get("state")
+    except MalformedResponseError:
+        return None
+
+
 def parse_expires_in(value, default):
     """`expires_in` as whole seconds. RFC 6749 makes it RECOMMENDED, hence the default."""
     if value is None:

@@ -9,7 +9,8 @@ import javascript
 
 from browser import aio, window
 
-from .errors import NetworkError, StorageError
+from .errors import NetworkError, PopupClosedError, PopupTimeoutError, StorageError
+from .popup import ANSWER_PREFIX, CHANNEL_NAME
 
 #: The sessionStorage key where the callback snippet (README) leaves the fragment before
 #: it reloads the page without it; read once, then deleted.
@@ -18,6 +19,65 @@ STASH_KEY = "implicitflow.callback"
 #: The answer taken out of the address bar (or the stash) in this page, until a flow
 #: takes it: with two providers on one page, the second flow must still see it.
 _taken = {"fragment": None}
+
+#: The popup's window name and size (the provider's consent page fits in it).
+POPUP_NAME = "implicitflow-popup"
+POPUP_FEATURES = "popup,width=520,height=680"
+
+#: How often the opener looks whether the user closed the popup.
+POPUP_POLL_MS = 250
+
+#: The popup's window stays in JavaScript: Brython reads properties of any object it is
+#: handed (`$kw`, ...), and a window showing another origin (the provider) throws on them.
+_OPEN_POPUP_SOURCE = (
+    "const popup = window.open(url, name, features); if (!popup) { return null; }"
+    " return {closed: () => popup.closed,"
+    " close: () => { try { popup.close(); } catch (error) { /* out of reach: it closes itself */ } }};"
+)
+
+#: Waits for the popup's answer (written in JavaScript: Brython compiles Python to far
+#: larger JavaScript, and every page with the toolkit loads it). Resolves once with
+#: "answer <fragment>", "closed" or "timeout". Answers count only from this origin (the
+#: BroadcastChannel is same-origin by the browser's rules) and for this login's state.
+#: A page whose Cross-Origin-Opener-Policy is same-origin is cut off from a popup on
+#: another origin, which then reads as closed while the user is still on the provider's
+#: page: there only the answer or the timeout ends the wait. The page's own headers say.
+_WATCH_POPUP_SOURCE = """
+const coop = fetch(location.href, {method: "HEAD", cache: "no-store"}).then(
+  (response) => /^\\s*(same-origin|noopener-allow-popups)\\s*(;|$)/i.test(
+    response.headers.get("Cross-Origin-Opener-Policy") || ""), () => false);
+return new Promise((resolve) => {
+  const channel = new BroadcastChannel(channelName);
+  let settled = false, closing = false, cutOff = null;
+  const settle = (outcome) => {
+    if (settled) { return; }
+    settled = true;
+    clearInterval(poll); clearTimeout(timer); channel.close();
+    removeEventListener("message", onWindowMessage);
+    resolve(outcome);
+  };
+  const onAnswer = (message) => {
+    if (typeof message === "string" && message.startsWith(prefix)) {
+      const fragment = message.slice(prefix.length);
+      if (isOurs(fragment) === true) { settle("answer " + fragment); }
+    }
+  };
+  const onWindowMessage = (event) => {
+    if (event.origin === location.origin) { onAnswer(event.data); }
+  };
+  channel.onmessage = (event) => onAnswer(event.data);
+  addEventListener("message", onWindowMessage);
+  coop.then((value) => { cutOff = value; });
+  const poll = setInterval(() => {
+    // A grace period lets an answer posted just before the popup closed itself arrive.
+    if (!closing && cutOff === false && popup.closed()) {
+      closing = true;
+      setTimeout(() => settle("closed"), 2 * pollMs);
+    }
+  }, pollMs);
+  const timer = setTimeout(() => settle("timeout"), timeoutMs);
+});
+"""
 
 #: Response headers the flow reads: GetResponse's quota reset, RFC 6750's challenge.
 ANSWER_HEADERS = ("X-RateLimit-Reset", "WWW-Authenticate")
@@ -125,6 +185,47 @@ class BrowserEnvironment:
     def release_fragment(self):
         """Forget the answer: a flow took it."""
         _taken["fragment"] = None
+
+    # -- popups ------------------------------------------------------------------------
+
+    def open_popup(self, url):
+        """A handle {closed(), close()} on a popup showing `url`, or None when the browser
+        blocked it."""
+        popup = window.Function.new("url", "name", "features", _OPEN_POPUP_SOURCE)(
+            url, POPUP_NAME, POPUP_FEATURES)
+        return None if is_null(popup) else popup
+
+    async def popup_answer(self, popup, is_ours, timeout):
+        """The fragment the popup's callback sends back, once `is_ours(fragment)`; raises
+        `PopupClosedError` when the user closes it first, `PopupTimeoutError` at `timeout`."""
+        watch = window.Function.new("popup", "isOurs", "timeoutMs", "pollMs", "channelName",
+                                    "prefix", _WATCH_POPUP_SOURCE)
+        outcome = await watch(popup, is_ours, int(timeout * 1000), POPUP_POLL_MS, CHANNEL_NAME,
+                              ANSWER_PREFIX)
+        if outcome == "closed":
+            raise PopupClosedError("The sign-in popup was closed before the provider answered")
+        if outcome == "timeout":
+            raise PopupTimeoutError(
+                "The sign-in popup gave no answer within " + str(int(timeout)) + " seconds")
+        popup.close()
+        return outcome[len("answer "):]
+
+    def answer_opener(self, message):
+        """In a popup's callback: send `message` to the window that opened it, then close."""
+        channel = window.BroadcastChannel.new(CHANNEL_NAME)
+        channel.postMessage(message)
+        opener = window.opener
+        if not is_null(opener):
+            try:
+                opener.postMessage(message, window.location.origin)
+            except Exception:  # the opener navigated away: the channel carries the answer
+                pass
+
+        def close():
+            channel.close()
+            window.close()
+
+        window.setTimeout(close, 50)  # let the channel deliver before the window goes
 
     def current_path(self):
         location = window.location

@@ -106,6 +106,24 @@ class AuthorizationDeniedError(ImplicitFlowError):
         self.description = description
 
 
+class PopupBlockedError(ImplicitFlowError):
+    """The browser did not open the sign-in popup (a popup blocker)."""
+
+    kind = "popup_blocked"
+
+
+class PopupClosedError(ImplicitFlowError):
+    """The user closed the sign-in popup before the provider answered."""
+
+    kind = "popup_closed"
+
+
+class PopupTimeoutError(ImplicitFlowError):
+    """The sign-in popup gave no answer in time."""
+
+    kind = "popup_timeout"
+
+
 class LoginRequiredError(ImplicitFlowError):
     """There is no valid token: the user must sign in (again)."""
 

@@ -9,6 +9,7 @@ Brython's `browser`. That keeps this module plain Python, tested under CPython.
 from . import form_urlencoded
 from .api_response import read_api_response
 from .authorization_response import (
+    fragment_state,
     is_authorization_response,
     parse_fragment,
     read_authorization_response,
@@ -18,11 +19,13 @@ from .errors import (
     ImplicitFlowError,
     LoginRequiredError,
     NetworkError,
+    PopupBlockedError,
     TokenExpiredError,
     describe,
 )
 from .events import Events
-from .pending_login import STATE_BYTES, PendingLogin, PendingLogins, new_state
+from .pending_login import STATE_BYTES, STATE_TTL, PendingLogin, PendingLogins, new_state
+from .popup import PopupMarks, answer_message
 from .providers import check_api_base
 from .return_to import safe_return_to
 from .storage import MemoryStorage
@@ -86,6 +89,8 @@ class ImplicitFlow:
         self._events = Events(report_failure=environment.report_callback_failure)
         # Pending logins must survive the redirect, and stay in this tab: always sessionStorage.
         self._pending = PendingLogins(environment.storage("session"))
+        # Popup marks go where the popup can read them, even when COOP cuts window.opener.
+        self._popups = PopupMarks(environment.storage("local"))
         token_storage = MemoryStorage() if storage == "memory" else environment.storage(storage)
         self._tokens = TokenStore(token_storage, provider.token_key)
         self._timers = []
@@ -177,12 +182,45 @@ class ImplicitFlow:
 
     def login(self, return_to=None):
         """Save a one-time pending login and send the browser to the provider."""
+        login = self._start_login(return_to)
+        self._env.navigate(self.provider.authorization_url(login.state))
+
+    def _start_login(self, return_to):
         now = self._env.now()
         login = PendingLogin(new_state(self._env.random_bytes(STATE_BYTES)),
                              self.provider.identity, now, safe_return_to(return_to))
         self._pending.purge(now)
         self._pending.add(login)
-        self._env.navigate(self.provider.authorization_url(login.state))
+        return login
+
+    async def login_popup(self, return_to=None, timeout=STATE_TTL):
+        """Sign in in a popup, without leaving this page; returns a `LoginResult`.
+
+        Call it from a click handler, or the browser may block the popup. The popup
+        gets the same one-time state as a redirect; its callback page (the redirect
+        URI, running `handle_redirect()`) hands the answer back and closes.
+        """
+        login = self._start_login(return_to)
+        self._popups.purge(login.created_at)
+        self._popups.add(login.state, login.created_at)
+        try:
+            popup = self._env.open_popup(self.provider.authorization_url(login.state))
+            if popup is None:
+                raise PopupBlockedError(
+                    "The browser blocked the sign-in popup: call login_popup() from a click "
+                    "handler, or allow popups for this site")
+
+            def is_ours(fragment):
+                return fragment_state(fragment) == login.state
+
+            fragment = await self._env.popup_answer(popup, is_ours, timeout)
+        except ImplicitFlowError as error:
+            self._pending.discard(login.state)
+            self._events.emit("error", error)
+            raise
+        finally:
+            self._popups.remove(login.state)
+        return self._finish_login(fragment)
 
     def handle_redirect(self):
         """Finish a sign-in if this page load is the provider's redirect; else return None.
@@ -199,17 +237,32 @@ class ImplicitFlow:
             return None
         self._env.scrub_fragment(fragment)
         self._ensure_loaded()
+        if self._popups.has(fragment_state(fragment)):
+            # This page is a sign-in popup: the window that opened it finishes the login.
+            self._env.release_fragment()
+            self._env.answer_opener(answer_message(fragment))
+            return None
+        return self._finish_login(fragment, taken_from_page=True)
+
+    def _finish_login(self, fragment, taken_from_page=False):
+        """Check an answer against this flow's pending login and store its token.
+
+        An answer to another flow's login returns None, and one taken from the page
+        stays there for that flow.
+        """
         now = self._env.now()
         try:
             params = parse_fragment(fragment)
             login = self._pending.take(params.get("state"), now, self.provider.identity)
             if login is None:
                 return None
-            self._env.release_fragment()
+            if taken_from_page:
+                self._env.release_fragment()
             response = read_authorization_response(params, self.provider.default_expires_in,
                                                    self.provider.issuer)
         except ImplicitFlowError as error:
-            self._env.release_fragment()
+            if taken_from_page:
+                self._env.release_fragment()
             self._events.emit("error", error)
             raise
         token = Token(response.access_token, response.token_type, now + response.expires_in,

@@ -2,6 +2,7 @@
 
     const flow = implicitflow.create({provider: "getresponse", clientId, redirectUri});
     const result = await flow.handleRedirect();   // {accessToken, tokenType, expiresAt, returnTo} or null
+    const signedIn = await flow.loginPopup();     // the same data, signed in without leaving the page
 
 Synchronous failures are thrown as JavaScript `Error`s with `name`, `kind` and
 `message`; Promises reject with the same fields as a plain object.
@@ -18,6 +19,14 @@ def token_to_data(token):
         return None
     return {"accessToken": token.access_token, "tokenType": token.token_type,
             "expiresAt": token.expires_at * 1000, "scope": token.scope}
+
+
+def login_result_to_data(result):
+    if result is None:
+        return None
+    data = token_to_data(result.token)
+    data["returnTo"] = result.return_to
+    return data
 
 
 def provider_from_options(options):
@@ -58,12 +67,16 @@ def create(options=None):
     )
 
     async def handle_redirect():
-        result = flow.handle_redirect()
-        if result is None:
-            return None
-        data = token_to_data(result.token)
-        data["returnTo"] = result.return_to
-        return data
+        return login_result_to_data(flow.handle_redirect())
+
+    def login_popup(init=None):
+        timeout = js.option(init, "timeout")
+
+        async def call():
+            return login_result_to_data(await flow.login_popup(
+                js.option(init, "returnTo"), **({} if timeout is None else {"timeout": timeout})))
+
+        return js.promise(call, error_to_data)
 
     def fetch(path, init=None):
         body = js.option(init, "body")
@@ -92,6 +105,7 @@ def create(options=None):
         "handleRedirect": lambda: js.promise(handle_redirect, error_to_data),
         "token": lambda: token_to_data(flow.token),
         "login": lambda init=None: flow.login(js.option(init, "returnTo")),
+        "loginPopup": login_popup,
         "logout": flow.logout,
         "on": on,
         "fetch": fetch,

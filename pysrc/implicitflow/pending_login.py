@@ -137,6 +137,10 @@ class PendingLogins:
             )
         return login
 
+    def discard(self, state):
+        """Forget a login that will get no answer (its popup was blocked or closed)."""
+        self._storage.remove(PENDING_PREFIX + state)
+
     def purge(self, now):
         """Delete records and used-markers older than the TTL, and any that cannot be read."""
         for key in self._storage.keys():

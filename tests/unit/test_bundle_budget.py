@@ -5,14 +5,16 @@ import re
 from pathlib import Path
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
-BUDGET_GZIP = 350 * 1024
+#: brython.js is about 287 KB of it; the toolkit's compiled package (popup sign-in included)
+#: about 70 KB. The guard is against the standard library creeping in, which costs megabytes.
+BUDGET_GZIP = 360 * 1024
 
 
 def scripts_of(page):
     return re.findall(r'<script src="([^"]+)"', page.read_text(encoding="utf-8"))
 
 
-def test_callback_page_loads_no_stdlib_and_fits_350_kb_gzip():
+def test_callback_page_loads_no_stdlib_and_fits_360_kb_gzip():
     page = DIST / "bench" / "callback.html"
     files = [page] + [(page.parent / src).resolve() for src in scripts_of(page)]
 

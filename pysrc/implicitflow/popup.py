@@ -1,0 +1,49 @@
+"""Popup sign-in: telling a popup's callback from a redirect's, and the message it sends back.
+
+The opener marks each popup login's state in localStorage, which the popup shares
+even when a Cross-Origin-Opener-Policy cuts `window.opener`; the callback that finds
+the mark hands the answer back (BroadcastChannel, and `postMessage` to the opener
+when it can) instead of finishing the login itself. The opener believes an answer
+only if it carries the state of the login it is waiting for.
+"""
+
+from .pending_login import STATE_TTL
+
+POPUP_PREFIX = "implicitflow.popup."
+
+#: The BroadcastChannel (same origin only, by the browser's rules) popups answer on.
+CHANNEL_NAME = "implicitflow.popup"
+
+#: A message from a popup's callback: this prefix, then the fragment it received.
+ANSWER_PREFIX = "implicitflow.popup-answer "
+
+
+def answer_message(fragment):
+    return ANSWER_PREFIX + fragment
+
+
+class PopupMarks:
+    """States of popup logins in progress, in storage every window of the origin shares."""
+
+    def __init__(self, storage):
+        self._storage = storage
+
+    def add(self, state, now):
+        self._storage.set(POPUP_PREFIX + state, repr(float(now)))
+
+    def remove(self, state):
+        self._storage.remove(POPUP_PREFIX + state)
+
+    def has(self, state):
+        return bool(state) and bool(self._storage.get(POPUP_PREFIX + state))
+
+    def purge(self, now):
+        """Drop marks older than a login may live (a popup abandoned with its tab)."""
+        for key in self._storage.keys():
+            if key.startswith(POPUP_PREFIX):
+                try:
+                    marked_at = float(self._storage.get(key) or "nan")
+                except ValueError:
+                    marked_at = float("nan")
+                if not (now - marked_at < STATE_TTL):
+                    self._storage.remove(key)

@@ -1,0 +1,136 @@
+"""Popup sign-in in Chromium: the page that starts it stays, with its in-memory state, and
+every way a popup goes wrong ends in a typed error instead of a promise that never settles."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_popup_outcome(flow_page, timeout=15000):
+    flow_page.page.wait_for_function("window.popupOutcome !== null", timeout=timeout)
+    flow_page.watch.check()
+    return flow_page.page.evaluate("window.popupOutcome")
+
+
+def open_popup(flow_page, call="window.startPopupLogin()"):
+    """Start a popup sign-in; return the popup's page once it shows the consent page."""
+    with flow_page.page.context.expect_page() as opened:
+        flow_page.page.evaluate(call)
+    popup = opened.value
+    popup.wait_for_load_state()
+    return popup
+
+
+def test_signing_in_in_a_popup_keeps_the_page_and_its_state(flow_page):
+    flow_page.open()
+    flow_page.page.evaluate("window.unsavedForm = 'half-written text'")
+    popup = open_popup(flow_page)
+    assert popup.url.startswith(flow_page.mock.authorize_url)
+
+    popup.get_by_role("button", name="Allow").click()
+
+    assert wait_for_popup_outcome(flow_page) == "login /after-popup"
+    assert flow_page.page.evaluate("window.unsavedForm") == "half-written text"
+    assert flow_page.page.url == flow_page.url
+    assert flow_page.has_token() and flow_page.call_api("/accounts")["ok"]["accountId"] == "VfEy1"
+    flow_page.page.wait_for_timeout(300)
+    assert popup.is_closed()  # the callback page closed itself
+    assert flow_page.events() == ["login"]
+
+
+def test_deny_in_the_popup_is_authorization_denied(flow_page):
+    flow_page.open()
+    popup = open_popup(flow_page)
+
+    popup.get_by_role("button", name="Deny").click()
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert outcome["name"] == "AuthorizationDeniedError" and outcome["error"] == "access_denied"
+    assert not flow_page.has_token()
+
+
+def test_closing_the_popup_is_popup_closed(flow_page):
+    flow_page.open()
+    popup = open_popup(flow_page)
+
+    popup.close()
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert (outcome["name"], outcome["kind"]) == ("PopupClosedError", "popup_closed")
+    assert flow_page.events() == ["error"]
+
+
+def test_a_blocked_popup_is_popup_blocked_and_says_to_use_a_click(flow_page):
+    flow_page.page.add_init_script("window.open = () => null;")  # what a popup blocker does
+    flow_page.open()
+
+    flow_page.page.evaluate("window.startPopupLogin()")
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert (outcome["name"], outcome["kind"]) == ("PopupBlockedError", "popup_blocked")
+    assert "click" in outcome["message"]
+    assert flow_page.page.evaluate(
+        "Object.keys(sessionStorage).filter(k => k.startsWith('implicitflow.pending.'))") == []
+
+
+def test_no_answer_in_time_is_a_timeout(flow_page):
+    flow_page.open()
+    open_popup(flow_page, "window.startPopupLogin(1)")
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert (outcome["name"], outcome["kind"]) == ("PopupTimeoutError", "popup_timeout")
+
+
+def test_forged_answers_from_another_origin_or_for_another_state_are_ignored(flow_page):
+    flow_page.open()
+    popup = open_popup(flow_page)
+    state = popup.url.split("state=")[1].split("&")[0]
+    forged = "implicitflow.popup-answer #access_token=forged&token_type=bearer&state="
+    # The provider's page is another origin: its postMessage to the opener must not count.
+    popup.evaluate("m => window.opener.postMessage(m, '*')", forged + state)
+    # A window of this origin answering for a state this page is not waiting for.
+    flow_page.page.evaluate("m => new BroadcastChannel('implicitflow.popup').postMessage(m)",
+                            forged + "e" * 64)
+    flow_page.page.wait_for_timeout(500)
+    assert flow_page.page.evaluate("window.popupOutcome") is None
+
+    popup.get_by_role("button", name="Allow").click()
+
+    assert wait_for_popup_outcome(flow_page) == "login /after-popup"
+    assert flow_page.page.evaluate("window.tokenExpiresAt()") is not None
+    token = flow_page.page.evaluate("Object.entries(sessionStorage).find(([k]) => "
+                                    "k.startsWith('implicitflow.token.'))[1]")
+    assert "forged" not in token
+
+
+def test_two_popup_sign_ins_in_a_row(flow_page):
+    flow_page.open()
+    open_popup(flow_page).get_by_role("button", name="Allow").click()
+    assert wait_for_popup_outcome(flow_page) == "login /after-popup"
+    first = flow_page.page.evaluate("window.tokenExpiresAt()")
+    flow_page.page.evaluate("window.logout()")
+
+    open_popup(flow_page).get_by_role("button", name="Allow").click()
+
+    assert wait_for_popup_outcome(flow_page) == "login /after-popup"
+    assert flow_page.page.evaluate("window.tokenExpiresAt()") >= first
+    assert flow_page.events() == ["login", "logout", "login"]
+
+
+def test_it_works_when_the_app_sends_cross_origin_opener_policy(flow_page):
+    def with_coop(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "cross-origin-opener-policy": "same-origin"})
+
+    flow_page.page.context.route(flow_page.url + "*", with_coop)
+    flow_page.open()
+    popup = open_popup(flow_page)
+    assert popup.evaluate("window.opener") is None  # COOP cut the popup off its opener
+    flow_page.page.wait_for_timeout(800)  # and to the opener, the popup reads as closed
+    assert flow_page.page.evaluate("window.popupOutcome") is None
+
+    popup.get_by_role("button", name="Allow").click()
+
+    assert wait_for_popup_outcome(flow_page) == "login /after-popup"
+    assert flow_page.has_token()
