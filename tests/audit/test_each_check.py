@@ -1,5 +1,6 @@
 """Each check fails on the one hole it is about, and passes on the same app without it."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,14 @@ def test_without_holes_the_app_passes_these_checks(implicitflow_audit, holes_app
 
 
 @pytest.mark.parametrize("hole", sorted(FAILS))
-def test_a_hole_fails_its_checks(implicitflow_audit, holes_app, hole):
+def test_a_hole_fails_its_checks(implicitflow_audit, holes_app, getresponse_mock, hole):
     report = implicitflow_audit(f"{holes_app}?holes={hole}", SIGN_IN, SIGNED_IN,
                                 only=FAILS[hole] | {"sign-in"})
     print(report.table())
 
     assert report.failed_ids == FAILS[hole], report.table()
+    issued = list(getresponse_mock.state.tokens)  # the evidence shows where, never the token
+    assert issued and not any(token in json.dumps(report.to_json()) for token in issued)
 
 
 def test_a_replay_is_not_judged_when_the_app_never_signs_out(implicitflow_audit, holes_app):

@@ -42,7 +42,8 @@ def describe_calls(entries):
 
 
 def describe_requests(requests, token):
-    shown = [f"{r.method} {r.url.split('?')[0]} ({r.carries(token)})" for r in requests[:3]]
+    shown = [f"{r.method} {redact(r.url.split('?')[0], token)} ({r.carries(token)})"
+             for r in requests[:3]]
     more = f" and {len(requests) - 3} more" if len(requests) > 3 else ""
     return ", ".join(shown) + more
 
@@ -232,6 +233,7 @@ def leak_check(check_id, reason, reference, place, verdict_if_found=FAIL):
 
 
 def redact(text, token):
+    """`text` for a report, which is printed and kept: the token itself never appears in it."""
     text = text.replace(token, "<TOKEN>")
     return text if len(text) < 160 else text[:157] + "..."
 
