@@ -160,7 +160,7 @@ class BrowserSession:
         except PlaywrightError as error:  # a timeout, or the app's server not answering
             raise StepFailed(f"the sign-in control {self.target.sign_in!r} did not appear at "
                              f"{self.target.app_url}: {first_line(error)}"
-                             + (f" (page errors: {'; '.join(map(first_line, self.errors))})"
+                             + (f" (page errors: {'; '.join(map(page_error_summary, self.errors))})"
                                 if self.errors else "")) from None
 
     def start_sign_in(self, gate, consent=None):
@@ -236,6 +236,14 @@ class BrowserSession:
 
     def requests_since(self, mark):
         return self.requests[mark:]
+
+
+def page_error_summary(error):
+    """A Python traceback's last line (the error itself), or an uncaught error's first."""
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    if lines and lines[0].startswith("Traceback"):
+        return lines[-1].strip()
+    return lines[0] if lines else "an error without a message"
 
 
 def first_line(error):

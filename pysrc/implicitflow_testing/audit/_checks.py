@@ -10,7 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from implicitflow_testing.audit._browser_session import PROBE, first_line, fragment_fields
+from implicitflow_testing.audit._browser_session import (
+    PROBE,
+    fragment_fields,
+    page_error_summary,
+)
 from implicitflow_testing.audit._report import FAIL, PASS, WARN
 
 
@@ -72,7 +76,7 @@ def denied_sign_in(run):
         if session.is_signed_in():
             problems.append(f"it shows {run.target.signed_in!r}")
         if session.errors:
-            problems.append("page errors: " + "; ".join(first_line(e) for e in session.errors[:3]))
+            problems.append("page errors: " + "; ".join(map(page_error_summary, session.errors[:3])))
     if problems:
         return FAIL, "after the mock answered error=access_denied " + ", and ".join(problems)
     return PASS, "after the mock answered error=access_denied the app is signed out, no page error"
