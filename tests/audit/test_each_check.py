@@ -55,3 +55,10 @@ def test_a_replay_is_not_judged_when_the_app_never_signs_out(implicitflow_audit,
 
     assert report.warned_ids == {"callback-replay-rejected"}, report.table()
     assert report["callback-replay-rejected"].evidence.startswith("not judged")
+
+
+def test_an_origin_named_as_the_apps_own_may_receive_the_token(implicitflow_audit, holes_app):
+    report = implicitflow_audit(holes_app + "?holes=token-to-third-party", SIGN_IN, SIGNED_IN,
+                                only={"token-only-to-api"}, token_origins=["http://localhost:9/"])
+
+    assert report.failed_ids == set(), report.table()

@@ -156,7 +156,7 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
     if isinstance(mock, str):
         mock = RemoteMock(mock)
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
-                                        tuple(token_origins)))
+                                        tuple(origin_of(origin) for origin in token_origins)))
     report = AuditReport(app_url)
     started = time.monotonic()
     for check in CHECKS:

@@ -34,6 +34,9 @@ def parse_arguments(argv):
                        help="start a mock on this port (default: a free one) and print its URLs")
     parser.add_argument("--json", metavar="FILE", help="write the report as JSON")
     parser.add_argument("--junit", metavar="FILE", help="write the report as JUnit XML")
+    parser.add_argument("--token-origin", action="append", default=[], metavar="ORIGIN",
+                        help="another origin that may receive the token, e.g. your API proxy at "
+                             "https://api.example.com (repeatable)")
     parser.add_argument("--timeout", type=float, default=15, metavar="SECONDS",
                         help="how long to wait for the app at each step (default 15)")
     parser.add_argument("--check", action="append", choices=[check.id for check in CHECKS],
@@ -63,7 +66,7 @@ def main(argv=None):
     try:
         with mock_for(args) as mock:
             report = audit_app(args.app, args.sign_in, args.signed_in, mock, headless=not args.headed,
-                               timeout_ms=int(args.timeout * 1000),
+                               timeout_ms=int(args.timeout * 1000), token_origins=args.token_origin,
                                only=set(args.check) if args.check else None)
     except (ChromiumNotFound, MockUnreachable, OSError, ValueError) as error:
         print(f"implicitflow-audit: cannot run: {error}", file=sys.stderr)
