@@ -131,13 +131,8 @@ def login_csrf_rejected(run):
        "RFC 9700 4.7.1 (one-time state); RFC 6819 4.4.2.2")
 def callback_replay_rejected(run):
     with run.session() as session:
-        callback = session.sign_in()
-        token = fragment_fields(callback)["access_token"]
-        session.settle()
         # The session ends as a user's does: the provider expires the token, the app meets 1014.
-        run.mock.expire_tokens(token)
-        session.page.reload()
-        session.settle()
+        callback, token, _ = sign_in_and_meet_1014(run, session)
         if session.is_signed_in():
             return WARN, ("not judged: the app still shows itself signed in after the mock expired "
                           "its token and the page reloaded (see stops-after-1014)")
@@ -171,18 +166,25 @@ def error_response_runs_no_script(run):
 
 # -- expired tokens ----------------------------------------------------------------------
 
+def sign_in_and_meet_1014(run, session):
+    """Sign in, have the mock expire the token, reload: an app that uses its token on load meets
+    1014. (callback URL, token, the API calls the mock received after the expiry)."""
+    callback = session.sign_in()
+    token = fragment_fields(callback)["access_token"]
+    session.settle()
+    run.mock.expire_tokens(token)
+    mark = run.mock_mark()
+    session.page.reload()
+    session.settle()
+    return callback, token, run.api_calls_since(mark)
+
+
 @check("stops-after-1014",
        "Once the API answers 1014 (token expired), the app stops sending that token.",
        "RFC 6819 5.1.5.3; RFC 6749 10.3")
 def stops_after_1014(run):
     with run.session() as session:
-        token = fragment_fields(session.sign_in())["access_token"]
-        session.settle()
-        run.mock.expire_tokens(token)
-        mark = run.mock_mark()
-        session.page.reload()  # the app uses its token again, and meets 1014
-        session.settle()
-        told = run.api_calls_since(mark)
+        _, _, told = sign_in_and_meet_1014(run, session)
         mark = run.mock_mark()
         session.page.reload()
         session.settle()
