@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -41,6 +42,13 @@ def packaged_files(wheel):
 def bundle_in(wheel):
     return {name[len(BUNDLE):]: data
             for name, data in packaged_files(wheel).items() if name.startswith(BUNDLE)}
+
+
+def bundle_in_sdist(sdist):
+    with tarfile.open(sdist) as archive:
+        return {Path(member.name).name: archive.extractfile(member).read()
+                for member in archive.getmembers()
+                if member.isfile() and f"/pysrc/{BUNDLE}" in member.name}
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +117,8 @@ def test_the_wheel_is_the_same_from_sdist_or_tree_and_carries_build_pys_bundle(w
     files = bundle_in(wheel)
     assert sorted(files) == ["brython.LICENCE.txt", "brython.js", "implicitflow.brython.js"]
     assert packaged_files(wheel) == packaged_files(again)
+    (sdist,) = wheel.parent.glob("*.tar.gz")
+    assert bundle_in_sdist(sdist) == files
     assert files == {path.name: path.read_bytes() for path in build_py_output.iterdir()}
     package = files["implicitflow.brython.js"].decode()
     assert "implicitflowReady" in package
