@@ -226,6 +226,7 @@ def test_documented_limits_can_be_enforced_per_second():
 
     assert statuses == [200] * 80 + [429]
     assert refused.json()["code"] == 1015 and refused.headers["Retry-After"] == "1"
+    assert refused.json()["context"]["currentLimit"] == 80
     assert next_second.status_code == 200
 
 

@@ -23,6 +23,8 @@ def fragment(page):
 def test_clicking_allow_lands_on_the_redirect_uri_with_a_token(page, getresponse_mock, site):
     open_consent(page, getresponse_mock, site)
     assert page.locator("#client-name").inner_text() == "implicitflow demo"
+    assert page.locator("#account-name").inner_text() == "Ada Lovelace"
+    assert page.locator("#account-email").inner_text() == "ada.lovelace@example.com"
 
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(site.url + "/test/landing.html#*")

@@ -2,7 +2,9 @@
 
 Its parts are private: `_app` (the ASGI app and its routes), `_oauth_server` (Authlib's grants),
 `_state` (clients, tokens, switches), `_getresponse_api` (error bodies, rate-limit headers,
-resources), `_request_log` (the redacted log), `_server` (the server on a thread).
+resources), `_request_log` (the redacted log), `_access_policy` (which Host names and Origins it
+answers), `_connection_limits` (what one connection may make it hold: `Limits`), `_server` (the
+server on a thread).
 """
 
 from ._connection_limits import Limits

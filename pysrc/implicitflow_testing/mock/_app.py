@@ -400,7 +400,6 @@ class MockApp:
         API key: `X-Auth-Token: api-key <key>`; OAuth 2.0: `Authorization: Bearer <token>`
         (apidocs.getresponse.com/v3/authentication).
         """
-        unknown = getresponse_error(401, 1014, context={"authenticationType": "auth_token"})
         account = (request.headers.get("x-domain") or "", User().account_id)
         api_key = request.headers.get("x-auth-token")
         if api_key is not None:
@@ -408,14 +407,14 @@ class MockApp:
             if api_key.startswith(getresponse_api.API_KEY_PREFIX) and secrets.compare_digest(
                     key.encode("utf-8"), self.state.api_key.encode("utf-8")):
                 return account, None
-            return None, unknown
+            return None, unknown_credentials()
         scheme, _, sent = request.headers.get("authorization", "").partition(" ")
         sent = sent.strip()
         with self.state.lock:
             token = self.state.tokens.get(sent) if scheme.lower() == "bearer" else None
         if token is None or (self.state.max_domains and token.domain
                              and token.domain != request.headers.get("x-domain")):
-            return None, unknown
+            return None, unknown_credentials()
         if token.expires_at <= self.state.clock.now():
             # The Refresh Token flow's example in the OpenAPI introduction echoes the token.
             return None, getresponse_error(401, 1014, getresponse_api.EXPIRED_TOKEN_MESSAGE,
@@ -440,9 +439,11 @@ class MockApp:
         passed = self.state.begin_call(account)
         if passed:
             # The quota of the 10-minute window is not spent: its headers stay as they are.
+            limit = {"per second": getresponse_api.CALLS_PER_SECOND,
+                     "simultaneous": getresponse_api.SIMULTANEOUS_CALLS}[passed]
             return self.quota_error(headers, 1, f"More calls than allowed {passed}: "
                                     "please wait a second (apidocs.getresponse.com/v3/limits)",
-                                    window_spent=False)
+                                    limit=limit)
         try:
             latency = self.state.switches.latency_ms
             if latency:
@@ -468,15 +469,17 @@ class MockApp:
             self.state.end_call(account)
 
     @staticmethod
-    def quota_error(headers, reset_in, message=None, status=429, window_spent=True):
+    def quota_error(headers, reset_in, message=None, status=429, limit=None):
         """429 / 1015 that agrees with itself: the body's timeToReset and Retry-After name the
         wait, and so does X-RateLimit-Reset when the window's quota is spent ("wait for the time
-        specified in timeToReset field or X-RateLimit-Reset header", .../v3/limits)."""
+        specified in timeToReset field or X-RateLimit-Reset header", .../v3/limits). `limit`:
+        the per-second or simultaneous limit that was passed, if not the window's."""
         wait = getresponse_api.reset_seconds(reset_in)
         headers = dict(headers, **{"Retry-After": str(wait)})
-        if window_spent:
+        if limit is None:
             headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": f"{wait} seconds"})
-        context = {"currentLimit": getresponse_api.RATE_LIMIT, "timeToReset": f"{wait} seconds"}
+        context = {"currentLimit": limit or getresponse_api.RATE_LIMIT,
+                   "timeToReset": f"{wait} seconds"}
         return getresponse_error(status, 1015, message, context, headers)
 
     def base_url(self, request):
@@ -618,6 +621,11 @@ class MockApp:
     async def control_requests(self, request):
         with self.state.lock:
             return json_response({"requests": list(self.state.requests)})
+
+
+def unknown_credentials():
+    """401 / 1014 for a key or token the mock does not know (the OpenAPI operation examples)."""
+    return getresponse_error(401, 1014, context={"authenticationType": "auth_token"})
 
 
 class NotFound(BadRequest):
