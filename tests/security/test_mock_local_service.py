@@ -129,3 +129,75 @@ def test_a_container_name_and_an_app_origin_can_be_allowed():
 
     assert served.status_code == 200
     assert other.status_code == 400
+
+
+# A text/plain form whose body reads as JSON: {"auto_approve": true, "x": "="}.
+EVIL_PAGE = """<!doctype html><title>a page on another site</title>
+<form id="consent" method="post" target="sink" enctype="text/plain">
+<input name='{"auto_approve": true, "x": "' value='"}'></form>
+<iframe name="sink"></iframe>"""
+
+
+@pytest.fixture(scope="module")
+def evil_site():
+    """A page served on 127.0.0.1 that Chromium reaches as http://evil.example:PORT."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from implicitflow_testing import ServerThread
+
+    app = Starlette(routes=[Route("/", lambda request: HTMLResponse(EVIL_PAGE))])
+    with ServerThread(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser_with_evil_dns(browser_type, browser_type_launch_args):
+    """Chromium that resolves evil.example to 127.0.0.1, as a rebinding attacker's DNS would."""
+    args = [*browser_type_launch_args.get("args", []), "--host-resolver-rules=MAP evil.example 127.0.0.1"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
+@pytest.mark.browser
+def test_in_chromium_a_page_on_another_site_cannot_switch_the_mock(
+        getresponse_mock, evil_site, browser_with_evil_dns, sent):
+    page = browser_with_evil_dns.new_page()
+    page.goto(f"http://evil.example:{evil_site.port}/")
+    control = getresponse_mock.url + "/_mock/consent"
+
+    page.evaluate("""async (url) => {
+        for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+            await fetch(url, {method: "POST", mode: "no-cors", headers: {"Content-Type": type},
+                              body: '{"auto_approve": true}'});
+        }
+        const form = document.getElementById("consent");
+        form.action = url;
+        form.submit();
+    }""", control)
+    page.wait_for_function("() => { try { return frames[0].location.href !== 'about:blank'; }"
+                           " catch (e) { return true; } }")
+    page.close()
+
+    answers = [r["status"] for r in getresponse_mock.requests() if r["path"] == "/_mock/consent"]
+    REFUSED["sent"] += len(answers)
+    REFUSED["cross-site"] += answers.count(403)
+    assert answers == [403, 403, 403]
+    assert switches_untouched(getresponse_mock)
+
+
+@pytest.mark.browser
+def test_in_chromium_a_rebound_name_cannot_read_the_mock(getresponse_mock, browser_with_evil_dns,
+                                                          sent):
+    getresponse_mock.set_token_lifetime(77)
+    page = browser_with_evil_dns.new_page()
+
+    response = page.goto(f"http://evil.example:{getresponse_mock.port}/_mock/requests")
+
+    REFUSED["sent"] += 1
+    REFUSED["cross-site"] += response.status == 400
+    assert response.status == 400
+    assert "/_mock/" not in page.content()
+    page.close()
