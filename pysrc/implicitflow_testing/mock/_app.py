@@ -262,7 +262,6 @@ class MockApp:
         entry = start_entry(scope)
         with self.state.lock:
             self.state.requests.append(entry)
-            self.state.request_total += 1
         listener = self.state.log_listener
 
         async def send_logged(message):

@@ -194,7 +194,6 @@ class MockState:
             self.second_buckets = {}
             self.calls_in_flight = {}
             self.requests = deque(maxlen=REQUEST_LOG_SIZE)
-            self.request_total = 0
             self.switches = Switches(**self._defaults)
             self.clock.offset = 0.0
             self.add_client(Client("demo-client", "demo-secret", "implicitflow demo",
@@ -235,13 +234,6 @@ class MockState:
             used += 1
             self.rate_buckets[account] = (window_start, used)
             return RATE_LIMIT - used, window_start + RATE_WINDOW_SECONDS - now
-
-    def window_reset_in(self, account):
-        """Seconds until an account's window resets, without counting a call."""
-        with self.lock:
-            now = self.clock.now()
-            window_start, _ = self.rate_buckets.get(account, (now, 0))
-            return max(0.0, window_start + RATE_WINDOW_SECONDS - now)
 
     def begin_call(self, account):
         """With `documented_limits` on, the limit the call passes ("per second" or
