@@ -91,7 +91,7 @@ def test_a_page_on_another_site_cannot_submit_the_consent_form(getresponse_mock,
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:9400", "127.0.0.1.evil.example",
-                                  "localhost.evil.example"])
+                                  "localhost.evil.example", "evil.example@127.0.0.1"])
 def test_a_foreign_host_name_is_refused_against_dns_rebinding(getresponse_mock, sent, host):
     getresponse_mock.set_token_lifetime(77)  # a page that read the log would see this request
 

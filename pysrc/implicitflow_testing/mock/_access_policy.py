@@ -18,7 +18,10 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 @lru_cache(maxsize=256)  # the same few Host values arrive on every request
 def host_name(authority):
-    """'Example.COM:9400' -> 'example.com', '[::1]:9400' -> '::1'; None if it cannot be read."""
+    """'Example.COM:9400' -> 'example.com', '[::1]:9400' -> '::1'; None if it cannot be read,
+    or if it is more than a host and a port (a Host header has no user part or path)."""
+    if any(character in authority for character in "@/\\?#"):
+        return None
     try:
         name = urlsplit("//" + authority).hostname
     except ValueError:
