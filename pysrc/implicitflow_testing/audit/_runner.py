@@ -1,6 +1,7 @@
 """Running the checks against one app: `run_audit()` with a Playwright browser you have,
 `audit_app()` starting its own Chromium."""
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -154,7 +155,9 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
     if unknown:
         raise ValueError(f"no such checks: {', '.join(sorted(unknown))}")
     if isinstance(mock, str):
-        mock = RemoteMock(mock)
+        with contextlib.closing(RemoteMock(mock)) as remote:
+            return run_audit(browser, app_url, sign_in, signed_in, remote, timeout_ms, token_origins,
+                             only)
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
                                         tuple(origin_of(origin) for origin in token_origins)))
     report = AuditReport(app_url)

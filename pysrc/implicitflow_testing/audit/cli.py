@@ -49,10 +49,9 @@ def parse_arguments(argv):
 def mock_for(args):
     """The mock to judge with: the one at --mock, or one started here."""
     if args.mock:
-        remote = RemoteMock(args.mock)
-        remote.requests()  # fails here, clearly, if no mock answers there
-        yield remote
-        remote.close()
+        with contextlib.closing(RemoteMock(args.mock)) as remote:
+            remote.requests()  # fails here, clearly, if no mock answers there
+            yield remote
         return
 
     with run_mock_server(port=args.mock_port) as server:
