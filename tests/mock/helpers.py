@@ -1,5 +1,7 @@
 """Small steps of the seed's flows, shared by the mock's tests."""
 
+import asyncio
+import concurrent.futures
 from urllib.parse import parse_qs, urlsplit
 
 from .conftest import authorize_params
@@ -34,3 +36,10 @@ def code_grant_tokens(http):
                                     "code": authorization_code(http)})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def run_async(coroutine):
+    """asyncio.run() on a thread of its own: once a Playwright test has run, pytest-playwright's
+    sync API keeps an event loop running on the main thread, where asyncio.run() refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -7,9 +7,8 @@ import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.mock._state import Clock
-from tests.security.test_mock_server_attacks import run_async
 
-from .helpers import token_request
+from .helpers import run_async, token_request
 
 SEVEN_FIELDS = {"httpStatus", "code", "codeDescription", "message", "moreInfo", "context", "uuid"}
 

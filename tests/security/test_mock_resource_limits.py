@@ -15,8 +15,7 @@ import pytest
 
 from implicitflow_testing.mock import Limits
 from implicitflow_testing.mock._server import run_mock_server
-from tests.mock.helpers import code_grant_tokens
-from tests.security.test_mock_server_attacks import run_async
+from tests.mock.helpers import code_grant_tokens, run_async
 
 MEMORY_BUDGET_MB = 150
 BIG_HEADER = "x" * (1 << 20)

@@ -2,7 +2,6 @@
 
 import asyncio
 import base64
-import concurrent.futures
 import json
 import logging
 import re
@@ -16,17 +15,11 @@ import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
+from tests.mock.helpers import run_async
 
 BASIC = ("Authorization", "Basic " + base64.b64encode(b"demo-client:demo-secret").decode())
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
 CLIENTS, FLOWS_EACH, TIME_LIMIT = 200, 20, 180
-
-
-def run_async(coroutine):
-    """asyncio.run() on a thread of its own: once a Playwright test has run, pytest-playwright's
-    sync API keeps an event loop running on the main thread, where asyncio.run() refuses."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
