@@ -231,7 +231,7 @@ def test_documented_limits_can_be_enforced_per_second():
 
 def test_documented_limits_can_be_enforced_on_simultaneous_calls(getresponse_mock, token):
     getresponse_mock.enforce_documented_limits()
-    getresponse_mock.set_latency(500)
+    getresponse_mock.set_latency(1500)  # each call holds its place long enough to overlap
 
     async def eleven_at_once():
         async with httpx.AsyncClient(base_url=getresponse_mock.url, timeout=10) as client:
