@@ -10,6 +10,8 @@ from implicitflow import (
     AuthorizationDeniedError,
     ImplicitFlow,
     ImplicitFlowError,
+    PopupBlockedError,
+    PopupClosedError,
     StateMismatchError,
     getresponse,
     getresponse_max,
@@ -48,6 +50,10 @@ def explain(error):
     """A sentence a person can act on, for each way sign-in can fail."""
     if isinstance(error, AuthorizationDeniedError):
         return "Sign-in was cancelled: GetResponse access was not granted."
+    if isinstance(error, PopupBlockedError):
+        return "Your browser blocked the sign-in window: allow popups for this site, or sign in here."
+    if isinstance(error, PopupClosedError):
+        return "The sign-in window was closed before you signed in."
     if isinstance(error, StateMismatchError):
         return ("That sign-in link was not started here, was already used, or is too old. "
                 "Please sign in again.")
@@ -117,6 +123,20 @@ flow.on("expired", on_expired)
 flow.on("logout", on_logout)
 element("sign-in").addEventListener("click", lambda event: flow.login(return_to="/"))
 element("banner-action").addEventListener("click", lambda event: flow.login(return_to="/"))
+
+
+async def sign_in_in_popup():
+    """Sign in without leaving the page: whatever this page holds in memory stays."""
+    try:
+        await flow.login_popup(return_to="/")
+    except ImplicitFlowError as error:
+        banner(explain(error), "error")
+        return
+    show("banner", False)
+    render_signed_in()
+
+
+element("sign-in-popup").addEventListener("click", lambda event: aio.run(sign_in_in_popup()))
 element("sign-out").addEventListener("click", lambda event: flow.logout())
 window.setInterval(tick, 1000)
 

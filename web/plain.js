@@ -16,6 +16,12 @@ function explain(error) {
   if (error.name === "AuthorizationDeniedError") {
     return "Sign-in was cancelled: GetResponse access was not granted.";
   }
+  if (error.name === "PopupBlockedError") {
+    return "Your browser blocked the sign-in window: allow popups for this site, or sign in here.";
+  }
+  if (error.name === "PopupClosedError") {
+    return "The sign-in window was closed before you signed in.";
+  }
   if (error.name === "StateMismatchError") {
     return "That sign-in link was not started here, was already used, or is too old. Please sign in again.";
   }
@@ -59,28 +65,43 @@ implicitflowReady.then(async (implicitflow) => {
     banner(explain(error), "error", false);
   }
 
-  if (!flow.token()) {
+  const signedIn = async () => {
+    show("loading", false);
+    show("signed-out", false);
+    show("signed-in");
+    tick();
+    try {
+      const account = await flow.fetch("/accounts");
+      $("account-name").textContent = account.firstName + " " + account.lastName;
+      $("account-email").textContent = account.email;
+      const fields = await flow.fetch("/from-fields?perPage=10");
+      $("from-fields").textContent = "";
+      for (const field of fields) {
+        const item = document.createElement("li");
+        item.textContent = field.name + " <" + field.email + ">";
+        $("from-fields").appendChild(item);
+      }
+    } catch (error) {
+      banner("Could not load your account: " + error.message, "error", true);
+    }
+    window.demoReady = true;
+  };
+  // Sign in without leaving the page: whatever this page holds in memory stays.
+  $("sign-in-popup").addEventListener("click", async () => {
+    try {
+      await flow.loginPopup({returnTo: "/plain.html"});
+    } catch (error) {
+      banner(explain(error), "error", false);
+      return;
+    }
+    show("banner", false);
+    await signedIn();
+  });
+
+  if (flow.token()) {
+    await signedIn();
+  } else {
     signedOut();
     window.demoReady = true;
-    return;
   }
-  show("loading", false);
-  show("signed-out", false);
-  show("signed-in");
-  tick();
-  try {
-    const account = await flow.fetch("/accounts");
-    $("account-name").textContent = account.firstName + " " + account.lastName;
-    $("account-email").textContent = account.email;
-    const fields = await flow.fetch("/from-fields?perPage=10");
-    $("from-fields").textContent = "";
-    for (const field of fields) {
-      const item = document.createElement("li");
-      item.textContent = field.name + " <" + field.email + ">";
-      $("from-fields").appendChild(item);
-    }
-  } catch (error) {
-    banner("Could not load your account: " + error.message, "error", true);
-  }
-  window.demoReady = true;
 });

@@ -134,3 +134,19 @@ def test_it_works_when_the_app_sends_cross_origin_opener_policy(flow_page):
 
     assert wait_for_popup_outcome(flow_page) == "login /after-popup"
     assert flow_page.has_token()
+
+
+def test_from_javascript_login_popup_resolves_like_handle_redirect(flow_page):
+    flow_page.url = flow_page.site.url + "/test/plain.html"
+    flow_page.open()
+    # void: evaluate() would otherwise wait for the Promise, which waits for the click below.
+    start = ("window.popupOutcome = null; void flow.loginPopup({returnTo: '/inbox'})"
+             ".then((data) => { window.popupOutcome = data; },"
+             " (error) => { window.popupOutcome = {rejected: error}; })")
+
+    open_popup(flow_page, start).get_by_role("button", name="Allow").click()
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert outcome["returnTo"] == "/inbox" and outcome["tokenType"] == "bearer"
+    assert flow_page.page.evaluate("flow.token().accessToken") == outcome["accessToken"]
+    assert flow_page.page.url == flow_page.url

@@ -16,6 +16,10 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+#: What a signed-out page offers, once each.
+SIGN_IN_BUTTONS = ["Sign in with GetResponse", "Sign in (popup)"]
+
+
 def visible_sign_in_buttons(page):
     buttons = page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE))
     return [button.inner_text() for button in buttons.all() if button.is_visible()]
@@ -62,7 +66,7 @@ def test_deny_shows_a_readable_message(python_page, page_watch, demo, getrespons
 
     assert page.locator("#banner-text").inner_text() == (
         "Sign-in was cancelled: GetResponse access was not granted.")
-    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
+    assert visible_sign_in_buttons(page) == SIGN_IN_BUTTONS
     screenshot(page, f"{kind}-4-denied")
 
 
@@ -81,7 +85,7 @@ def test_expiry_banners_with_a_short_lived_token(python_page, page_watch, demo, 
     screenshot(page, "brython-5-expiring")
     page.clock.run_for(60_000)
     assert page.locator("#banner-text").inner_text() == "Your session has expired."
-    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
+    assert visible_sign_in_buttons(page) == SIGN_IN_BUTTONS
     screenshot(page, "brython-6-expired")
 
 
@@ -104,7 +108,7 @@ def test_signing_out_while_the_expiring_banner_shows_hides_it(python_page, page_
     page.get_by_role("button", name="Sign out").click()
 
     assert not page.locator("#banner").is_visible()
-    assert visible_sign_in_buttons(page) == ["Sign in with GetResponse"]
+    assert visible_sign_in_buttons(page) == SIGN_IN_BUTTONS
 
 
 def test_static_files_are_served_with_validators_and_gzip(demo):
@@ -115,3 +119,21 @@ def test_static_files_are_served_with_validators_and_gzip(demo):
 
     assert first.headers["content-encoding"] == "gzip"
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_sign_in_in_a_popup_keeps_the_page(python_page, page_watch, demo, getresponse_mock, kind):
+    page = python_page
+    open_demo(page, page_watch, demo, PAGES[kind])
+    page.evaluate("window.demoReady = undefined; window.keptInMemory = 'yes'")
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Sign in (popup)").click()
+    opened.value.get_by_role("button", name="Allow").click()
+    page_watch.wait_for_flag("demoReady")
+    page.wait_for_function("document.getElementById('account-email').textContent !== ''")
+
+    assert page.locator("#account-email").inner_text() == "ada.lovelace@example.com"
+    assert page.evaluate("window.keptInMemory") == "yes"
+    assert page.url == demo.url + PAGES[kind]
+    assert not page.locator("#banner").is_visible()
