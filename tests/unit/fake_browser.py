@@ -8,7 +8,7 @@ passes them, and a fetch that answers from a script.
 import json
 import os
 
-from implicitflow.errors import NetworkError
+from implicitflow.errors import NetworkError, PopupTimeoutError
 from implicitflow.storage import MemoryStorage
 
 
@@ -56,6 +56,28 @@ class FakeBrowser:
 
     def navigate(self, url):
         self.navigations.append(url)
+
+    # popups: `popup_answers` are what popups send back, in order; None makes the browser
+    # block the popup
+    popup_answers = ()
+    blocks_popups = False
+    opened_popups = ()
+    sent_to_opener = ()
+
+    def open_popup(self, url):
+        if self.blocks_popups:
+            return None
+        self.opened_popups = (*self.opened_popups, url)
+        return url
+
+    async def popup_answer(self, popup, is_ours, timeout):
+        for fragment in self.popup_answers:
+            if is_ours(fragment):
+                return fragment
+        raise PopupTimeoutError("no answer")
+
+    def answer_opener(self, message):
+        self.sent_to_opener = (*self.sent_to_opener, message)
 
     # clock, randomness, storage
     def now(self):

@@ -1,0 +1,63 @@
+"""Popup sign-in against a stand-in page: the opener's side and the popup callback's side."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from implicitflow import ImplicitFlow, PopupBlockedError, PopupTimeoutError
+from implicitflow.popup import ANSWER_PREFIX
+
+from .conftest import REDIRECT_URI, state_of
+from .fake_browser import FakeBrowser
+from .test_flow import run
+
+
+def answer(state, token="tok-123"):
+    return "#" + urlencode({"access_token": token, "token_type": "bearer", "state": state})
+
+
+def test_the_answer_for_this_logins_state_signs_in(flow, browser):
+    def answers_when_opened(url):  # a forged answer for another state comes first
+        browser.popup_answers = [answer("e" * 64, "forged"), answer(state_of(url))]
+        return url
+
+    browser.open_popup = answers_when_opened
+
+    result = run(flow.login_popup(return_to="/inbox"))
+
+    assert result.token.access_token == "tok-123" and result.return_to == "/inbox"
+    assert flow.token == result.token and browser.navigations == []
+    assert not [k for k in browser.local.keys() if k.startswith("implicitflow.popup.")]
+
+
+def test_a_blocked_popup_leaves_no_pending_login(flow, browser):
+    browser.blocks_popups = True
+
+    with pytest.raises(PopupBlockedError, match="click"):
+        run(flow.login_popup())
+    assert browser.session.keys() == [] and browser.local.keys() == []
+
+
+def test_no_answer_is_a_timeout_and_forgets_the_login(flow, browser):
+    with pytest.raises(PopupTimeoutError):
+        run(flow.login_popup(timeout=1))
+    assert not [k for k in browser.session.keys() if k.startswith("implicitflow.pending.")]
+
+
+def test_the_popups_callback_hands_the_answer_to_its_opener(provider):
+    opener, popup = FakeBrowser(), FakeBrowser()
+    popup.local = opener.local  # one origin: the popup shares localStorage, not sessionStorage
+    opener_flow = ImplicitFlow(provider, environment=opener)
+
+    def the_provider_answers(url):
+        popup.arrive(REDIRECT_URI + answer(state_of(url)))
+        assert ImplicitFlow(provider, environment=popup).handle_redirect() is None
+        opener.popup_answers = [message[len(ANSWER_PREFIX):] for message in popup.sent_to_opener]
+        return url
+
+    opener.open_popup = the_provider_answers
+
+    result = run(opener_flow.login_popup())
+
+    assert result.token.access_token == "tok-123"
+    assert "#" not in popup.url and popup.session.keys() == []  # nothing of it kept in the popup
