@@ -1,7 +1,6 @@
 """The README's worked example: the audit in an app's own pytest suite. The app is the
 plain-JavaScript example of web/examples, served as its own tests serve it."""
 
-import re
 import shutil
 from pathlib import Path
 
@@ -16,27 +15,12 @@ WEB = ROOT / "web"
 EXAMPLE = WEB / "examples" / "javascript-app" / "public"
 
 
-def callback_snippet():
-    """The README's "first in the callback page's <head>" snippet, which ends the callback in a
-    fresh document (without it the token stays in the performance timeline)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [snippet] = [code for code in re.findall(r"<!-- from: \S+ -->\n```html\n(.*?)```", readme, re.S)
-                 if "location.replace(" in code]
-    return snippet
-
-
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
     """The example's public/ folder after `implicitflow bundle public/vendor` (from this
-    checkout's build, web/dist: an editable install has no bundled files), its page starting
-    with the README's callback snippet."""
+    checkout's build, web/dist: an editable install has no bundled files)."""
     folder = tmp_path_factory.mktemp("javascript-app") / "public"
     shutil.copytree(EXAMPLE, folder)
-    page = (folder / "index.html").read_text(encoding="utf-8")
-    if "location.replace(" not in page:
-        head = page.index("<head>") + len("<head>\n")
-        (folder / "index.html").write_text(page[:head] + callback_snippet() + page[head:],
-                                           encoding="utf-8")
     write_bundle(folder / "vendor", source=WEB / "dist")
     return folder
 

@@ -1,4 +1,5 @@
-# The README's example of testing an app with the getresponse_mock fixture (kept verbatim there).
+# The smallest test against the getresponse_mock fixture: a denied sign-in, and a request log
+# that lists only what the test's page asked for (no favicon or other browser noise).
 from urllib.parse import urlencode
 
 

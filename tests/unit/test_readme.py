@@ -17,8 +17,10 @@ def test_readme_examples_are_copied_from_tested_files():
 
 
 CALLBACK_PAGES = ["web/index.html", "web/plain.html", "web/bench/callback.html",
-                  "web/bench/login.html", "tests/browser/pages/readme.html",
-                  "tests/browser/pages/callback.html"]
+                  "web/bench/callback_js.html", "web/bench/login.html",
+                  "tests/browser/pages/readme.html", "tests/browser/pages/callback.html",
+                  "web/examples/brython-app/public/index.html",
+                  "web/examples/javascript-app/public/index.html"]
 
 
 def test_every_callback_page_starts_with_the_readme_snippet():
