@@ -18,6 +18,7 @@ def test_readme_examples_are_copied_from_tested_files():
 
 CALLBACK_PAGES = ["web/index.html", "web/plain.html", "web/bench/callback.html",
                   "web/bench/callback_js.html", "web/bench/login.html",
+                  "web/bench/login_popup.html",
                   "tests/browser/pages/readme.html", "tests/browser/pages/callback.html",
                   "web/examples/brython-app/public/index.html",
                   "web/examples/javascript-app/public/index.html"]

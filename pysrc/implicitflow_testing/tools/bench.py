@@ -168,21 +168,39 @@ def measure_bytes(browser, site_url):
             "gzip": sum(f["gzip"] for f in files), "stdlib_modules_loaded": stdlib}
 
 
+#: The sign-in pages: each starts a login from a click and sets `window.loginToToken`, ms from
+#: the click to the token stored in the page that started it.
+LOGIN_PAGES = {
+    "redirect": "/bench/login.html",  # flow.login(): this page goes away and comes back
+    "popup": "/bench/login_popup.html",  # flow.login_popup(): the token lands in the opener
+}
+
+
+def login_once(browser, site_url, mock, kind):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "/bench/setup.html")
+    page.evaluate("u => sessionStorage.setItem('bench.authorize', u)", mock.authorize_url)
+    watch = PageWatch(page)
+    page.goto(site_url + LOGIN_PAGES[kind])
+    watch.wait_for_flag("pythonDone", timeout=30000)
+    page.evaluate("window.startLogin()")  # Playwright evaluates as a user gesture: no popup block
+    elapsed = watch.wait_for_flag("loginToToken", timeout=30000)
+    context.close()
+    return elapsed
+
+
 def measure_login_to_token(browser, site_url, mock, runs):
+    """Sign-in by redirect and by popup, the mock approving at once, interleaved (the order
+    turns each round) so a busy moment of the machine does not fall on one of them only."""
     mock.set_auto_approve(True)
-    times = []
-    for _ in range(runs):
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(site_url + "/bench/setup.html")
-        page.evaluate("u => sessionStorage.setItem('bench.authorize', u)", mock.authorize_url)
-        watch = PageWatch(page)
-        page.goto(site_url + "/bench/login.html")
-        watch.wait_for_flag("pythonDone", timeout=30000)
-        page.evaluate("window.startLogin()")
-        times.append(watch.wait_for_flag("loginToToken", timeout=30000))
-        context.close()
-    return spread(times)
+    times = {kind: [] for kind in LOGIN_PAGES}
+    kinds = list(LOGIN_PAGES)
+    for round_number in range(runs):
+        turn = round_number % len(kinds)
+        for kind in kinds[turn:] + kinds[:turn]:
+            times[kind].append(login_once(browser, site_url, mock, kind))
+    return {kind: spread(values) for kind, values in times.items()}
 
 
 TOKEN_REQUEST_HEADERS = (
@@ -269,8 +287,9 @@ def run(runs, dist=None):
             results["callback"] = callbacks
             results["ratios"] = ratios(callbacks)
             results["bytes"] = measure_bytes(browser, site_urls["precompressed"])
-            results["login_to_token"] = measure_login_to_token(browser, site_urls["precompressed"],
-                                                               mock, runs)
+            logins = measure_login_to_token(browser, site_urls["precompressed"], mock, runs)
+            results["login_to_token"] = logins["redirect"]
+            results["popup_login_to_token"] = logins["popup"]
         finally:
             browser.close()
     results["mock_token_endpoint"] = measure_mock_throughput()
@@ -305,9 +324,11 @@ def table(results):
         lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['gzip']:>9,} B gzip")
     lines.append("  standard-library modules loaded: "
                  + (", ".join(size["stdlib_modules_loaded"]) or "none"))
-    login = results["login_to_token"]
+    login, popup = results["login_to_token"], results["popup_login_to_token"]
     lines.append(f"Login to token (auto-approve), ms: median {login['median']}"
                  f" [{login['min']}-{login['max']}]")
+    lines.append(f"Popup login to token in the opener (auto-approve), ms: median {popup['median']}"
+                 f" [{popup['min']}-{popup['max']}]")
     lines.append("Mock token endpoint (client_credentials):")
     for load in results["mock_token_endpoint"]:
         lines.append(f"  {load['concurrency']:>2} clients: {load['requests_per_second']:>5} req/s"
