@@ -202,12 +202,14 @@ class BrowserEnvironment:
                                     "prefix", _WATCH_POPUP_SOURCE)
         outcome = await watch(popup, is_ours, int(timeout * 1000), POPUP_POLL_MS, CHANNEL_NAME,
                               ANSWER_PREFIX)
+        # Whatever ended the wait, the popup goes: left open on the provider's page after a
+        # timeout, it could still finish a sign-in the opener has already given up on.
+        popup.close()
         if outcome == "closed":
             raise PopupClosedError("The sign-in popup was closed before the provider answered")
         if outcome == "timeout":
             raise PopupTimeoutError(
                 "The sign-in popup gave no answer within " + str(int(timeout)) + " seconds")
-        popup.close()
         return outcome[len("answer "):]
 
     def answer_opener(self, message):

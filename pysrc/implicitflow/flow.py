@@ -200,6 +200,10 @@ class ImplicitFlow:
         gets the same one-time state as a redirect; its callback page (the redirect
         URI, running `handle_redirect()`) hands the answer back and closes.
         """
+        # Checked before anything is opened or stored: a bad value must not leave a popup behind.
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise ConfigurationError(
+                "timeout must be a positive number of seconds, got " + describe(timeout))
         login = self._start_login(return_to)
         self._popups.purge(login.created_at)
         self._popups.add(login.state, login.created_at)

@@ -73,12 +73,15 @@ def test_a_blocked_popup_is_popup_blocked_and_says_to_use_a_click(flow_page):
         "Object.keys(sessionStorage).filter(k => k.startsWith('implicitflow.pending.'))") == []
 
 
-def test_no_answer_in_time_is_a_timeout(flow_page):
+def test_no_answer_in_time_is_a_timeout_and_closes_the_popup(flow_page):
     flow_page.open()
-    open_popup(flow_page, "window.startPopupLogin(1)")
+    popup = open_popup(flow_page, "window.startPopupLogin(1)")
 
     outcome = wait_for_popup_outcome(flow_page)
     assert (outcome["name"], outcome["kind"]) == ("PopupTimeoutError", "popup_timeout")
+    # Left open, the popup could still sign in after the opener gave up on it.
+    flow_page.page.wait_for_timeout(300)
+    assert popup.is_closed()
 
 
 def test_forged_answers_from_another_origin_or_for_another_state_are_ignored(flow_page):

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from implicitflow import ImplicitFlow, PopupBlockedError, PopupTimeoutError
+from implicitflow import ConfigurationError, ImplicitFlow, PopupBlockedError, PopupTimeoutError
 from implicitflow.popup import ANSWER_PREFIX
 
 from .conftest import REDIRECT_URI, state_of
@@ -42,6 +42,16 @@ def test_no_answer_is_a_timeout_and_forgets_the_login(flow, browser):
     with pytest.raises(PopupTimeoutError):
         run(flow.login_popup(timeout=1))
     assert not [k for k in browser.session.keys() if k.startswith("implicitflow.pending.")]
+
+
+@pytest.mark.parametrize("timeout", ["soon", None, 0, -5, float("nan"), True])
+def test_a_timeout_that_is_not_a_positive_number_opens_nothing(flow, browser, timeout):
+    opened = []
+    browser.open_popup = lambda url: opened.append(url) or url
+
+    with pytest.raises(ConfigurationError, match="timeout"):
+        run(flow.login_popup(timeout=timeout))
+    assert opened == [] and browser.session.keys() == [] and browser.local.keys() == []
 
 
 def test_the_popups_callback_hands_the_answer_to_its_opener(provider):
