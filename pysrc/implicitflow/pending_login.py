@@ -36,6 +36,16 @@ def _is_state_shaped(state):
     return 32 <= len(state) <= 128 and all(c in "0123456789abcdef" for c in state)
 
 
+def is_recent(timestamp_text, now):
+    """True when a stored `repr(float(time))` is less than `STATE_TTL` old; False when it is
+    older, missing, or unreadable (a marker that cannot be read is dropped, never trusted)."""
+    try:
+        stored_at = float(timestamp_text or "nan")
+    except ValueError:
+        return False
+    return now - stored_at < STATE_TTL  # False for NaN
+
+
 class PendingLogin:
     """A login in progress: its state, the provider identity it was started with, when it
     started, and where to go afterwards."""
@@ -151,10 +161,5 @@ class PendingLogins:
                     stale = True
                 if stale:
                     self._storage.remove(key)
-            elif key.startswith(USED_PREFIX):
-                try:
-                    used_at = float(self._storage.get(key) or "nan")
-                except ValueError:
-                    used_at = float("nan")
-                if not (now - used_at < STATE_TTL):
-                    self._storage.remove(key)
+            elif key.startswith(USED_PREFIX) and not is_recent(self._storage.get(key), now):
+                self._storage.remove(key)

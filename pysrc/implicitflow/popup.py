@@ -7,7 +7,7 @@ when it can) instead of finishing the login itself. The opener believes an answe
 only if it carries the state of the login it is waiting for.
 """
 
-from .pending_login import STATE_TTL
+from .pending_login import is_recent
 
 POPUP_PREFIX = "implicitflow.popup."
 
@@ -40,10 +40,5 @@ class PopupMarks:
     def purge(self, now):
         """Drop marks older than a login may live (a popup abandoned with its tab)."""
         for key in self._storage.keys():
-            if key.startswith(POPUP_PREFIX):
-                try:
-                    marked_at = float(self._storage.get(key) or "nan")
-                except ValueError:
-                    marked_at = float("nan")
-                if not (now - marked_at < STATE_TTL):
-                    self._storage.remove(key)
+            if key.startswith(POPUP_PREFIX) and not is_recent(self._storage.get(key), now):
+                self._storage.remove(key)
