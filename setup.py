@@ -50,7 +50,9 @@ class BuildPyWithBundle(build_py):
             return  # an editable install runs from the source tree, where build.py writes web/dist
         lib = Path(self.build_lib)
         build = write_bundle(lib / BUNDLE)
-        build.copy_web_sources(lib / "implicitflow_testing" / "tools" / "web")
+        pages = lib / "implicitflow_testing" / "tools" / "web"
+        build.copy_web_sources(pages)
+        build.write_gzip_siblings(pages)
 
 
 class SdistWithBundle(sdist):

@@ -28,14 +28,16 @@ class BundleError(Exception):
 
 
 def bundle_files(source=FILES):
-    """The bundle's files: the scripts in loading order, then Brython's licence."""
+    """The bundle's files: the scripts in loading order, Brython's licence, then each script's
+    pre-compressed copy (NAME.gz, for servers that send one to clients accepting gzip)."""
     missing = [name for name in (*REQUIRED, LICENCE) if not (source / name).is_file()]
     if missing:
         raise BundleError(
             f"{source} has no {', '.join(missing)}: this implicitflow was installed without its "
             "browser files (an editable install from a source tree? there, `python build.py` "
             "writes them to web/dist)")
-    return [source / name for name in (*SCRIPTS, LICENCE) if (source / name).is_file()]
+    names = (*SCRIPTS, LICENCE, *(name + ".gz" for name in SCRIPTS))
+    return [source / name for name in names if (source / name).is_file()]
 
 
 def write_bundle(dest, source=FILES):

@@ -21,8 +21,8 @@ def parse_arguments(argv):
     bundle = commands.add_parser(
         "bundle", help="write the browser files into a folder and print the <script> tags",
         description="Write brython.js (with its licence) and implicitflow.brython.js into DEST, "
-                    "with each file's size and Subresource Integrity hash, and the <script> tags "
-                    "to paste into a page.")
+                    "each with its pre-compressed copy (NAME.gz); print each file's size and "
+                    "Subresource Integrity hash, and the <script> tags to paste into a page.")
     bundle.add_argument("dest", metavar="DEST", help="the folder to write to (created if needed)")
     bundle.add_argument("--url", default="", metavar="PREFIX",
                         help='where the page loads the files from: "vendor/", "/static/", a CDN '
@@ -35,7 +35,12 @@ def bundle(dest, url_prefix):
     print(f"Wrote {len(written)} files to {dest}:")
     for path in written:
         data = path.read_bytes()
-        note = "Brython's licence: keep it beside brython.js" if path.name == LICENCE else sri_hash(data)
+        if path.name == LICENCE:
+            note = "Brython's licence: keep it beside brython.js"
+        elif path.suffix == ".gz":
+            note = f"{path.stem} pre-compressed, for a server that sends NAME.gz"
+        else:
+            note = sri_hash(data)
         print(f"  {path.name:<26} {len(data):>10,} B  {note}")
     print("Paste into the page, before any script that uses implicitflow:")
     for tag in script_tags(written, url_prefix):

@@ -1,6 +1,7 @@
 """implicitflow_bundle: the files an app serves, their order, their integrity hashes, and
 errors a person can act on. (The `implicitflow` command itself runs in test_installed_product.)"""
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,18 @@ def test_the_bundle_is_the_scripts_in_loading_order_then_the_licence(built, tmp_
     written = write_bundle(tmp_path / "new" / "vendor", source=built)
 
     assert [path.name for path in written] == [
-        "brython.js", "implicitflow.brython.js", "brython.LICENCE.txt"]
+        "brython.js", "implicitflow.brython.js", "brython.LICENCE.txt",
+        "brython.js.gz", "implicitflow.brython.js.gz"]
     assert all(path.read_bytes() == (built / path.name).read_bytes() for path in written)
+
+
+def test_each_scripts_precompressed_copy_is_gzip_of_it(built, tmp_path):
+    written = {path.name: path.read_bytes() for path in write_bundle(tmp_path, source=built)}
+
+    for name in ("brython.js", "implicitflow.brython.js"):
+        assert gzip.decompress(written[name + ".gz"]) == written[name]
+        # Zopfli's gzip, not gzip -9's: the bytes shipped are what the budget counts.
+        assert len(written[name + ".gz"]) < len(gzip.compress(written[name], 9)) * 0.97
 
 
 def test_the_tags_carry_each_scripts_sri_hash(built, tmp_path):

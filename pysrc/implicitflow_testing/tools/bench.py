@@ -144,7 +144,8 @@ def ratios(callbacks):
 
 
 def measure_bytes(browser, site_url):
-    """Every file the toolkit's callback page loads (once each, across its reload), raw and gzip."""
+    """Every file the toolkit's callback page loads (once each, across its reload): its size and
+    the bytes the server sent for it (gzip, pre-compressed)."""
     context = browser.new_context()
     page = context.new_page()
     write_pending_login(page, site_url, "toolkit")
@@ -160,12 +161,12 @@ def measure_bytes(browser, site_url):
             continue
         body = response.body()
         files.append({"file": url.split("?")[0].rsplit("/", 1)[-1],
-                      "raw": len(body), "gzip": len(gzip.compress(body, 9, mtime=0))})
+                      "raw": len(body), "sent": request.sizes()["responseBodySize"]})
     context.close()
     names = [f["file"] for f in files]
     stdlib = [n for n in names if n == "brython_stdlib.js" or n.endswith(".py")]
     return {"files": files, "raw": sum(f["raw"] for f in files),
-            "gzip": sum(f["gzip"] for f in files), "stdlib_modules_loaded": stdlib}
+            "sent": sum(f["sent"] for f in files), "stdlib_modules_loaded": stdlib}
 
 
 #: The sign-in pages: each starts a login from a click and sets `window.loginToToken`, ms from
@@ -260,14 +261,16 @@ def ratio(value, reference):
 @contextmanager
 def served_both_ways(site):
     """The site twice, in temporary folders: without .gz files (the server compresses each
-    response) and with a NAME.gz beside every text file (the server sends those as they are)."""
+    response) and with a NAME.gz beside every text file (the server sends those as they are):
+    the build's own, and gzip -9 where a file came without one."""
     with tempfile.TemporaryDirectory(prefix="implicitflow-bench-") as scratch:
         plain, precompressed = Path(scratch) / "plain", Path(scratch) / "precompressed"
         shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz"))
-        shutil.copytree(plain, precompressed)
+        shutil.copytree(site, precompressed)
         for path in sorted(precompressed.rglob("*")):
-            if path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512:
-                Path(str(path) + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
+            packed = Path(str(path) + ".gz")
+            if path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512 and not packed.exists():
+                packed.write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
         with ServerThread(static_app(plain)) as plain_site, \
                 ServerThread(static_app(precompressed)) as precompressed_site:
             yield {"plain": plain_site.url, "precompressed": precompressed_site.url}
@@ -319,9 +322,10 @@ def table(results):
     lines.append("Fragment gone from the address bar (cold, precompressed), ms: "
                  + "   ".join(f"{kind} {value}" for kind, value in scrub.items()))
     size = results["bytes"]
-    lines.append(f"Bytes loaded by the callback page: {size['raw']:,} raw, {size['gzip']:,} gzip")
+    lines.append(f"Bytes loaded by the callback page: {size['raw']:,}, sent as {size['sent']:,}"
+                 " (gzip, pre-compressed)")
     for entry in size["files"]:
-        lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['gzip']:>9,} B gzip")
+        lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['sent']:>9,} B sent")
     lines.append("  standard-library modules loaded: "
                  + (", ".join(size["stdlib_modules_loaded"]) or "none"))
     login, popup = results["login_to_token"], results["popup_login_to_token"]
