@@ -80,7 +80,8 @@ def parse_expires_in(value, default):
 
 def is_vschar_text(text):
     """RFC 6749 appendix A.12: `access_token = 1*VSCHAR`, printable ASCII from %x20 to %x7E."""
-    return bool(text) and all(" " <= char <= "~" for char in text)
+    # Printable ASCII is exactly %x20-7E (DEL and the C0 controls are not printable).
+    return bool(text) and text.isascii() and text.isprintable()
 
 
 def read_authorization_response(params, default_expires_in=3600, issuer=None):

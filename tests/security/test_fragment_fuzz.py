@@ -135,6 +135,22 @@ def test_brython_parses_750_fragments_exactly_as_cpython(page, page_watch, site,
 
 
 @pytest.mark.browser
+def test_brython_percent_encodes_exactly_as_cpython(page, page_watch, site):
+    # Stored logins and authorize URLs are encoded in the page: every ASCII character alone,
+    # and random text with escapes, non-ASCII and astral characters mixed in.
+    rng = random.Random(20261130)
+    alphabet = [chr(code) for code in range(128)] + ["é", "😀", "\u202e", "\u00a0", "%41", "+"]
+    texts = [chr(code) for code in range(128)] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(300)]
+    page.goto(site.url + "/test/parse.html")
+    page_watch.wait_for_flag("pythonDone")
+
+    in_browser = page.evaluate("t => window.encodeAll(t)", texts)
+
+    assert in_browser == [form_urlencoded.encode([(text, text)]) for text in texts]
+
+
+@pytest.mark.browser
 def test_a_lone_surrogate_from_javascript_is_a_typed_error_in_brython(page, page_watch, site):
     page.goto(site.url + "/test/parse.html")
     page_watch.wait_for_flag("pythonDone")
