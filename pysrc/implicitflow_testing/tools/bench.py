@@ -144,25 +144,20 @@ def ratios(callbacks):
 
 
 def measure_bytes(browser, site_url):
-    """Every file the toolkit's callback page loads (once each, across its reload): its size and
-    the bytes the server sent for it (gzip, pre-compressed)."""
+    """Every file the toolkit's callback page needs (its final document and what that loads):
+    its size and the bytes the server sent for it (gzip, pre-compressed), as the page's own
+    Resource Timing entries give them."""
     context = browser.new_context()
     page = context.new_page()
     write_pending_login(page, site_url, "toolkit")
-    loaded = {}
-    # The last request of each URL: a document the page reloaded from has no body left to read.
-    page.on("requestfinished", lambda request: loaded.update({request.url.split("#")[0]: request}))
     page.goto(site_url + PAGES["toolkit"] + FRAGMENT, wait_until="commit")
     wait_for_token_ready(page, PageWatch(page))
-    files = []
-    for url, request in loaded.items():
-        response = request.response()
-        if response is None or not response.ok:
-            continue
-        body = response.body()
-        files.append({"file": url.split("?")[0].rsplit("/", 1)[-1],
-                      "raw": len(body), "sent": request.sizes()["responseBodySize"]})
+    entries = page.evaluate("""() => [...performance.getEntriesByType("navigation"),
+                                      ...performance.getEntriesByType("resource")]
+        .map(e => [e.name, e.decodedBodySize, e.encodedBodySize])""")
     context.close()
+    files = [{"file": url.split("#")[0].split("?")[0].rsplit("/", 1)[-1], "raw": raw, "sent": sent}
+             for url, raw, sent in entries]
     names = [f["file"] for f in files]
     stdlib = [n for n in names if n == "brython_stdlib.js" or n.endswith(".py")]
     return {"files": files, "raw": sum(f["raw"] for f in files),
