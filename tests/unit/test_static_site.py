@@ -1,6 +1,7 @@
 """The static server of the demo and the benchmark sends the build's pre-compressed files."""
 
 import gzip
+import os
 
 import httpx
 import pytest
@@ -19,6 +20,11 @@ def client(tmp_path_factory):
     (folder / "app.js").write_bytes(SCRIPT)
     (folder / "app.js.gz").write_bytes(PRECOMPRESSED)
     (folder / "other.js").write_bytes(SCRIPT)
+    # Edited after its copy was compressed: the copy is an hour older than the file.
+    (folder / "edited.js").write_bytes(SCRIPT)
+    (folder / "edited.js.gz").write_bytes(gzip.compress(b"console.log('before the edit');\n", 9))
+    stale = (folder / "edited.js").stat().st_mtime - 3600
+    os.utime(folder / "edited.js.gz", (stale, stale))
     with ServerThread(static_app(folder)) as site, httpx.Client(base_url=site.url, timeout=10) as client:
         yield client
 
@@ -57,3 +63,10 @@ def test_a_file_without_a_gz_sibling_is_compressed_per_request(client):
 
     assert response.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT and body != PRECOMPRESSED
+
+
+def test_a_gz_sibling_older_than_its_file_is_never_sent(client):
+    response, body = raw(client, "/edited.js", "gzip")
+
+    assert response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == SCRIPT

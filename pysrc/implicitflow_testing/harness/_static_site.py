@@ -14,13 +14,17 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 
 class PrecompressedFiles(StaticFiles):
-    """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when one exists."""
+    """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when one exists and is
+    not older than NAME."""
 
     def file_response(self, full_path, stat_result, scope, status_code=200):
         packed = Path(str(full_path) + ".gz")
         request_headers = Headers(scope=scope)
-        # The same test as Starlette's GZipMiddleware, which compresses the other files.
-        if not ("gzip" in request_headers.get("accept-encoding", "") and packed.is_file()):
+        # The same test as Starlette's GZipMiddleware, which compresses the other files. A copy
+        # older than its file is stale (the file was edited or replaced since): never sent. The
+        # second of slack is for copies of the pair (cp, pip), made in either order at once.
+        if not ("gzip" in request_headers.get("accept-encoding", "") and packed.is_file()
+                and packed.stat().st_mtime > stat_result.st_mtime - 1):
             return super().file_response(full_path, stat_result, scope, status_code)
         response = FileResponse(
             packed, status_code=status_code, stat_result=packed.stat(),
