@@ -70,3 +70,17 @@ def test_a_gz_sibling_older_than_its_file_is_never_sent(client):
 
     assert response.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT
+
+
+def test_a_fallback_file_answers_every_path_that_names_no_file(tmp_path):
+    (tmp_path / "index.html").write_text("<p>the app</p>")
+    (tmp_path / "app.js").write_bytes(SCRIPT)
+    with ServerThread(static_app(tmp_path, fallback="index.html")) as site, \
+            httpx.Client(base_url=site.url, timeout=10) as client:
+        deep_link, file = client.get("/inbox/42"), client.get("/app.js")
+        posted = client.post("/inbox/42")
+
+    assert (deep_link.status_code, deep_link.text) == (200, "<p>the app</p>")
+    assert deep_link.headers["content-type"].startswith("text/html")
+    assert file.content == SCRIPT
+    assert posted.status_code == 405

@@ -1,11 +1,15 @@
 """A static file server for web/dist, as a deployment would run it: validators and gzip, the
-gzip read from the `NAME.gz` the build wrote beside a file rather than compressed per request."""
+gzip read from the `NAME.gz` the build wrote beside a file rather than compressed per request,
+and, where asked, the app's page for every path that names no file."""
 
 import mimetypes
 from pathlib import Path
 
+import anyio
+
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
@@ -15,7 +19,23 @@ from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 class PrecompressedFiles(StaticFiles):
     """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when one exists and is
-    not older than NAME."""
+    not older than NAME; with a `fallback` file, that file answers every path that is none."""
+
+    def __init__(self, *, fallback=None, **options):
+        super().__init__(**options)
+        self.fallback = fallback
+
+    async def get_response(self, path, scope):
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or self.fallback is None:
+                raise
+        # What single-page apps are hosted behind: nginx's `try_files $uri $uri/ /index.html`,
+        # Netlify's and Vercel's rewrites, Express's `*`. Pages must then survive any path,
+        # such as "//evil.example/", which is a link to another site if used as a URL alone.
+        full_path, stat_result = await anyio.to_thread.run_sync(self.lookup_path, self.fallback)
+        return self.file_response(full_path, stat_result, scope)
 
     def file_response(self, full_path, stat_result, scope, status_code=200):
         packed = Path(str(full_path) + ".gz")
@@ -35,12 +55,13 @@ class PrecompressedFiles(StaticFiles):
         return response
 
 
-def static_app(directory, routes=()):
+def static_app(directory, routes=(), fallback=None):
     """Files under `directory` (index.html for folders), with ETag/Last-Modified and gzip.
 
-    `routes` come first, so an app can add e.g. an API proxy beside its files.
+    `routes` come first, so an app can add e.g. an API proxy beside its files. `fallback`, a
+    file's path in `directory` such as "index.html", answers every path that names no file.
     """
-    files = PrecompressedFiles(directory=str(Path(directory)), html=True)
+    files = PrecompressedFiles(directory=str(Path(directory)), html=True, fallback=fallback)
     return Starlette(
         routes=[*routes, Mount("/", app=files)],
         middleware=[Middleware(GZipMiddleware, minimum_size=512)],

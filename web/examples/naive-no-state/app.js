@@ -31,7 +31,7 @@ function finishCallback() {
   } else {
     return false;
   }
-  location.replace(location.pathname);  // a new document: the fragment leaves history and timeline
+  location.replace(location.origin + location.pathname);  // a new document: the fragment leaves history and timeline
   return true;
 }
 
