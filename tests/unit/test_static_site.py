@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from implicitflow_testing import ServerThread
-from implicitflow_testing.harness._static_site import static_app
+from implicitflow_testing.harness import _static_site
+from implicitflow_testing.harness._static_site import precompressed_copy, static_app
 
 SCRIPT = b"console.log('implicitflow');\n" * 100
 #: Different bytes from compressing SCRIPT here, so a test sees which one was sent.
@@ -25,6 +26,16 @@ def client(tmp_path_factory):
     (folder / "edited.js.gz").write_bytes(gzip.compress(b"console.log('before the edit');\n", 9))
     stale = (folder / "edited.js").stat().st_mtime - 3600
     os.utime(folder / "edited.js.gz", (stale, stale))
+    # Newer than its file, but not its bytes (a copy of another file, or damaged).
+    (folder / "replaced.js").write_bytes(SCRIPT)
+    (folder / "replaced.js.gz").write_bytes(gzip.compress(SCRIPT[:-1] + b"!", 1, mtime=0))
+    # A link to a copy outside the served folder, with the right bytes, and one inside it.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "app.js.gz").write_bytes(PRECOMPRESSED)
+    (folder / "outside.js").write_bytes(SCRIPT)
+    (folder / "outside.js.gz").symlink_to(elsewhere / "app.js.gz")
+    (folder / "inside.js").write_bytes(SCRIPT)
+    (folder / "inside.js.gz").symlink_to(folder / "app.js.gz")
     with ServerThread(static_app(folder)) as site, httpx.Client(base_url=site.url, timeout=10) as client:
         yield client
 
@@ -70,6 +81,37 @@ def test_a_gz_sibling_older_than_its_file_is_never_sent(client):
 
     assert response.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT
+
+
+def test_a_gz_sibling_that_does_not_hold_the_file_is_never_sent(client):
+    response, body = raw(client, "/replaced.js", "gzip")
+
+    assert response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == SCRIPT
+
+
+def test_a_gz_sibling_is_sent_only_from_inside_the_served_folder(client):
+    outside, outside_body = raw(client, "/outside.js", "gzip")
+    inside, inside_body = raw(client, "/inside.js", "gzip")
+
+    assert gzip.decompress(outside_body) == SCRIPT and outside_body != PRECOMPRESSED
+    assert inside_body == PRECOMPRESSED
+
+
+def test_a_gz_sibling_is_read_once_per_version_not_per_request(tmp_path, monkeypatch):
+    opened = []
+    real_open = gzip.open
+    monkeypatch.setattr(_static_site.gzip, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    (tmp_path / "app.js").write_bytes(SCRIPT)
+    (tmp_path / "app.js.gz").write_bytes(PRECOMPRESSED)
+
+    verdicts = [precompressed_copy(tmp_path / "app.js", [tmp_path]) for _ in range(3)]
+    assert verdicts == [(tmp_path / "app.js.gz").resolve()] * 3 and len(opened) == 1
+    # Rewritten: a new version of the pair, read again.
+    (tmp_path / "app.js.gz").write_bytes(gzip.compress(b"something else", 1))
+    later = os.stat(tmp_path / "app.js").st_mtime_ns + 10**9
+    os.utime(tmp_path / "app.js.gz", ns=(later, later))
+    assert precompressed_copy(tmp_path / "app.js", [tmp_path]) is None and len(opened) == 2
 
 
 def test_a_fallback_file_answers_every_path_that_names_no_file(tmp_path):

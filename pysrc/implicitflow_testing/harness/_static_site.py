@@ -2,7 +2,12 @@
 gzip read from the `NAME.gz` the build wrote beside a file rather than compressed per request,
 and, where asked, the app's page for every path that names no file."""
 
+import functools
+import gzip
 import mimetypes
+import os
+import stat
+import zlib
 from pathlib import Path
 
 import anyio
@@ -17,9 +22,49 @@ from starlette.routing import Mount
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 
+def precompressed_copy(path, folders):
+    """The real path of `path`'s pre-compressed copy, the `NAME.gz` beside it, if it can be sent
+    for it: a regular file inside one of `folders` (the served ones; a link out is ignored), not
+    older than `path`, and holding `path`'s bytes once decompressed. Otherwise None."""
+    packed = Path(os.path.realpath(str(path) + ".gz"))
+    if not any(packed.is_relative_to(os.path.realpath(folder)) for folder in folders):
+        return None
+    try:
+        file, copy = os.stat(path), packed.stat()
+    except OSError:
+        return None
+    # A copy older than its file is stale (the file was edited or replaced since). The second
+    # of slack is for copies of the pair (cp, pip), made in either order at once.
+    if not stat.S_ISREG(copy.st_mode) or copy.st_mtime <= file.st_mtime - 1:
+        return None
+    if not _holds_the_same_bytes(str(path), file.st_size, file.st_mtime_ns,
+                                 str(packed), copy.st_size, copy.st_mtime_ns):
+        return None
+    return packed
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds_the_same_bytes(path, size, mtime_ns, packed, packed_size, packed_mtime_ns):
+    """Whether `packed` decompresses to `path`'s bytes; the sizes and times are in the cache
+    key, so each version of the pair is read once, not per request."""
+    chunk = 1 << 16
+    try:
+        with open(path, "rb") as file, gzip.open(packed, "rb") as unpacked:
+            while True:
+                expected = file.read(chunk)
+                # Never more than the file holds plus a chunk, however much the copy inflates.
+                if unpacked.read(chunk) != expected:
+                    return False
+                if not expected:
+                    return True
+    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+        return False
+
+
 class PrecompressedFiles(StaticFiles):
-    """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when one exists and is
-    not older than NAME; with a `fallback` file, that file answers every path that is none."""
+    """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when
+    `precompressed_copy` finds one; with a `fallback` file, that file answers every path that
+    is none."""
 
     def __init__(self, *, fallback=None, **options):
         super().__init__(**options)
@@ -38,13 +83,11 @@ class PrecompressedFiles(StaticFiles):
         return self.file_response(full_path, stat_result, scope)
 
     def file_response(self, full_path, stat_result, scope, status_code=200):
-        packed = Path(str(full_path) + ".gz")
         request_headers = Headers(scope=scope)
-        # The same test as Starlette's GZipMiddleware, which compresses the other files. A copy
-        # older than its file is stale (the file was edited or replaced since): never sent. The
-        # second of slack is for copies of the pair (cp, pip), made in either order at once.
-        if not ("gzip" in request_headers.get("accept-encoding", "") and packed.is_file()
-                and packed.stat().st_mtime > stat_result.st_mtime - 1):
+        # The same test as Starlette's GZipMiddleware, which compresses the other files.
+        packed = ("gzip" in request_headers.get("accept-encoding", "")
+                  and precompressed_copy(full_path, self.all_directories))
+        if not packed:
             return super().file_response(full_path, stat_result, scope, status_code)
         response = FileResponse(
             packed, status_code=status_code, stat_result=packed.stat(),
