@@ -9,8 +9,12 @@ The files are made at wheel-build time by build.py, exactly as it writes web/dis
 
 import base64
 import hashlib
+import html
+import os
+import secrets
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["BundleError", "FILES", "bundle_files", "script_tags", "sri_hash", "write_bundle"]
 
@@ -41,16 +45,38 @@ def bundle_files(source=FILES):
 
 
 def write_bundle(dest, source=FILES):
-    """Copy the bundle into `dest` (created if needed); returns the written paths."""
+    """Copy the bundle into `dest` (created if needed); returns the written paths.
+
+    Each file is written whole beside its name, then renamed over it: a link at that name is
+    replaced, never followed, and a copy that fails leaves the name as it was. `dest` itself
+    may be a link to a folder.
+    """
     dest = Path(dest)
     files = bundle_files(source)
     if dest.exists() and not dest.is_dir():
         raise BundleError(f"{dest} exists and is not a folder")
     try:
         dest.mkdir(parents=True, exist_ok=True)
-        return [Path(shutil.copyfile(path, dest / path.name)) for path in files]
+        return [_replace_with_copy(path, dest / path.name) for path in files]
     except OSError as error:
         raise BundleError(f"cannot write to {dest}: {error.strerror or error}") from None
+
+
+def _replace_with_copy(source, target):
+    """Copy `source` to a new file beside `target`, then rename it to `target`."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    # A name no file had (O_EXCL), never a link's target (O_NOFOLLOW); mode as umask allows.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        with open(fd, "wb") as copy, open(source, "rb") as original:
+            shutil.copyfileobj(original, copy)
+            copy.flush()
+            os.fsync(copy.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def sri_hash(data):
@@ -66,11 +92,17 @@ def script_tags(paths, url_prefix=""):
     """
     if url_prefix and not url_prefix.endswith("/"):
         url_prefix += "/"
-    cross_origin = url_prefix.startswith(("http://", "https://", "//"))
+    # Any URL with a scheme (in any case: HTTPS:// too) or a host (//cdn.example/, and /\cdn or
+    # \\cdn, which a browser reads as // in an http(s) page) may be another origin.
+    try:
+        parts = urlsplit(url_prefix.replace("\\", "/"))
+    except ValueError as error:  # such as a host "[...]" that is no IPv6 address
+        raise BundleError(f"{url_prefix!r} is not a URL: {error}") from None
+    cross_origin = bool(parts.scheme or parts.netloc)
     tags = []
     for path in paths:
         if path.name in SCRIPTS:
             extra = ' crossorigin="anonymous"' if cross_origin else ""
-            tags.append(f'<script src="{url_prefix}{path.name}" '
+            tags.append(f'<script src="{html.escape(url_prefix + path.name)}" '
                         f'integrity="{sri_hash(path.read_bytes())}"{extra}></script>')
     return tags

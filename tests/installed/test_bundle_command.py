@@ -2,13 +2,15 @@
 errors a person can act on. (The `implicitflow` command itself runs in test_installed_product.)"""
 
 import gzip
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from implicitflow_bundle import BundleError, bundle_files, script_tags, sri_hash, write_bundle
+from implicitflow_server import server_app
 from implicitflow_testing import ServerThread
-from implicitflow_testing.harness._static_site import static_app
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 
@@ -49,13 +51,31 @@ def test_the_tags_carry_each_scripts_sri_hash(built, tmp_path):
         "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO")
 
 
-def test_tags_for_another_origin_ask_for_a_cors_fetch(built, tmp_path):
+@pytest.mark.parametrize("prefix", [
+    "https://cdn.example/implicitflow/", "HTTPS://cdn.example/implicitflow/", "Http://cdn.example",
+    "//cdn.example/", "/\\cdn.example/", "\\\\cdn.example/"])
+def test_tags_for_another_origin_ask_for_a_cors_fetch(built, tmp_path, prefix):
     written = write_bundle(tmp_path, source=built)
 
-    tags = script_tags(written, "https://cdn.example/implicitflow/")
+    tags = script_tags(written, prefix)
 
-    assert tags[0].startswith('<script src="https://cdn.example/implicitflow/brython.js" integrity=')
+    assert tags[0].startswith(f'<script src="{prefix.rstrip("/")}/brython.js" integrity=')
     assert all(tag.endswith(' crossorigin="anonymous"></script>') for tag in tags)
+
+
+def test_tags_for_the_pages_own_origin_make_no_cors_fetch(built, tmp_path):
+    written = write_bundle(tmp_path, source=built)
+
+    for prefix in ("", "vendor", "/static/", "../implicitflow/"):
+        assert not any("crossorigin" in tag for tag in script_tags(written, prefix))
+
+
+def test_a_prefix_is_escaped_in_the_tags_and_a_non_url_refused(built, tmp_path):
+    written = write_bundle(tmp_path, source=built)
+
+    assert script_tags(written, 'a"b')[0].startswith('<script src="a&quot;b/brython.js" ')
+    with pytest.raises(BundleError, match="'//\\[cdn/' is not a URL"):
+        script_tags(written, "//[cdn")
 
 
 @pytest.mark.browser
@@ -65,7 +85,7 @@ def test_a_page_made_of_the_printed_tags_runs_in_chromium(built, tmp_path, page)
         "<!doctype html><head>" + "".join(script_tags(written, "vendor/"))
         + '<script type="text/python">import implicitflow</script></head>')
 
-    with ServerThread(static_app(tmp_path)) as site:
+    with ServerThread(server_app(tmp_path, api_path=None)) as site:
         page.goto(site.url + "/")
         # A wrong integrity value would stop the script: implicitflowReady would never exist.
         assert page.evaluate("implicitflowReady.then(api => typeof api.create)") == "function"
@@ -85,3 +105,48 @@ def test_a_destination_that_is_a_file_is_refused(built, tmp_path):
         write_bundle(tmp_path / "taken", source=built)
     with pytest.raises(BundleError, match="cannot write to .*taken/vendor: Not a directory"):
         write_bundle(tmp_path / "taken" / "vendor", source=built)
+
+
+def test_a_link_at_a_files_name_is_replaced_never_followed(built, tmp_path):
+    dest = tmp_path / "vendor"
+    dest.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("not the bundle's to overwrite")
+    (dest / "brython.js").symlink_to(precious)
+    (dest / "brython.js.gz").symlink_to(tmp_path / "created-elsewhere")
+    (dest / "probe").write_text("")
+
+    written = write_bundle(dest, source=built)
+
+    assert precious.read_text() == "not the bundle's to overwrite"
+    assert not (tmp_path / "created-elsewhere").exists()
+    assert not any(path.is_symlink() for path in written)
+    assert all(path.read_bytes() == (built / path.name).read_bytes() for path in written)
+    # Only the files themselves, with the mode any new file gets there (umask), no leftovers.
+    assert sorted(path.name for path in dest.iterdir()) == sorted(["probe", *(p.name for p in written)])
+    assert {path.stat().st_mode for path in written} == {(dest / "probe").stat().st_mode}
+
+
+def test_a_destination_that_links_to_a_folder_is_written_into_that_folder(built, tmp_path):
+    (tmp_path / "public").mkdir()
+    (tmp_path / "vendor").symlink_to(tmp_path / "public", target_is_directory=True)
+
+    written = write_bundle(tmp_path / "vendor", source=built)
+
+    assert sorted(path.name for path in (tmp_path / "public").iterdir()) == sorted(
+        path.name for path in written)
+
+
+def test_a_copy_that_fails_halfway_leaves_the_name_as_it_was(built, tmp_path):
+    (tmp_path / "brython.js").write_text("the previous version")
+    # A disk that fills up in the middle of brython.js: files may not grow past half its size.
+    limit = (built / "brython.js").stat().st_size // 2
+    run = subprocess.run(
+        [sys.executable, "-c", "import resource, sys; from implicitflow_bundle import write_bundle\n"
+         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+         "from pathlib import Path; write_bundle(sys.argv[1], source=Path(sys.argv[2]))", str(tmp_path), str(built)],
+        capture_output=True, text=True, timeout=60)
+
+    assert "BundleError: cannot write to" in run.stderr and "File too large" in run.stderr
+    assert (tmp_path / "brython.js").read_text() == "the previous version"
+    assert [path.name for path in tmp_path.iterdir()] == ["brython.js"]
