@@ -4,7 +4,20 @@ import asyncio
 import concurrent.futures
 from urllib.parse import parse_qs, urlsplit
 
+from implicitflow_testing.mock._state import Clock
+
 from .conftest import authorize_params
+
+
+class FrozenClock(Clock):
+    """A clock that moves only when told: per-second limits without a race against time."""
+
+    def now(self):
+        return 1_000_000.0 + self.offset
+
+
+def api_key(key="demo-api-key"):
+    return {"X-Auth-Token": f"api-key {key}"}
 
 
 def fragment_of(response):

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
-from implicitflow_testing.mock._state import Clock
+from implicitflow_testing.mock._state import RateBucket
 
-from .helpers import run_async, token_request
+from .helpers import FrozenClock, api_key, run_async, token_request
 
 SEVEN_FIELDS = {"httpStatus", "code", "codeDescription", "message", "moreInfo", "context", "uuid"}
 
@@ -151,17 +151,6 @@ class TestGetResponseMax:
         assert unknown.status_code == 400
 
 
-class FrozenClock(Clock):
-    """A clock that moves only when told: per-second limits without a race against time."""
-
-    def now(self):
-        return 1_000_000.0 + self.offset
-
-
-def api_key(key="demo-api-key"):
-    return {"X-Auth-Token": f"api-key {key}"}
-
-
 def test_api_key_authentication_is_getresponses_primary_method(getresponse_mock, http):
     response = http.get("/v3/accounts", headers=api_key(getresponse_mock.api_key))
 
@@ -191,7 +180,8 @@ def test_forced_quota_error_agrees_with_itself(getresponse_mock, http, token):
 
 
 def test_the_quota_of_the_window_runs_out_with_agreeing_headers(getresponse_mock, http, token):
-    getresponse_mock.state.rate_buckets[("", "VfEy1")] = (getresponse_mock.clock.now() - 500, 30000)
+    getresponse_mock.state.rate_buckets[("", "VfEy1")] = RateBucket(getresponse_mock.clock.now() - 500,
+                                                                    30000)
 
     response = http.get("/v3/accounts", headers=bearer(token))
 

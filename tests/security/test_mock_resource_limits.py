@@ -15,7 +15,7 @@ import pytest
 
 from implicitflow_testing.mock import Limits
 from implicitflow_testing.mock._server import run_mock_server
-from tests.mock.helpers import code_grant_tokens, run_async
+from tests.mock.helpers import FrozenClock, api_key, code_grant_tokens, run_async, token_request
 
 MEMORY_BUDGET_MB = 150
 BIG_HEADER = "x" * (1 << 20)
@@ -199,3 +199,44 @@ def test_requests_that_fail_authentication_leave_no_state(getresponse_mock):
         http.get("/v3/accounts", headers={"Authorization": f"Bearer {tokens['access_token']}"})
 
     assert len(getresponse_mock.state.rate_buckets) == 1
+
+
+def test_x_domain_values_neither_reset_the_quota_nor_add_buckets(getresponse_mock, security_report):
+    calls = 5000
+    with httpx.Client(base_url=getresponse_mock.url) as http:
+        token = token_request(http, {"grant_type": "client_credentials"},
+                              headers={"X-Domain": "issued.example"}).json()["access_token"]
+        answers = [http.get("/v3/accounts", headers={"Authorization": f"Bearer {token}",
+                                                     "X-Domain": f"d{index}.example"})
+                   for index in range(calls)]
+
+    buckets = len(getresponse_mock.state.rate_buckets)
+    remaining = int(answers[-1].headers["X-RateLimit-Remaining"])
+    security_report["rate-limit buckets after 5000 distinct X-Domain values"] = (
+        f"{buckets}; quota {'not reset' if remaining == 30000 - calls else 'reset'} "
+        f"({remaining} of 30000 left)")
+    assert {answer.status_code for answer in answers} == {200}
+    assert buckets == 1 and remaining == 30000 - calls
+    assert all(token.domain is None for token in getresponse_mock.state.tokens.values())
+
+
+def test_x_domain_values_do_not_escape_the_per_second_limit():
+    with run_mock_server(clock=FrozenClock()) as mock, httpx.Client(base_url=mock.url) as http:
+        mock.enforce_documented_limits()
+        statuses = [http.get("/v3/accounts", headers={**api_key(), "X-Domain": f"d{index}.example"}
+                             ).status_code for index in range(81)]
+
+    assert statuses == [200] * 80 + [429]
+
+
+def test_each_max_domain_has_its_own_bucket_and_the_least_recently_counted_goes_first():
+    domains = [f"d{index}.getresponse360.com" for index in range(4)]
+    with run_mock_server(max_region="us", max_domains=domains,
+                         limits=Limits(max_rate_buckets=3)) as mock, \
+            httpx.Client(base_url=mock.url) as http:
+        for domain in [domains[0], domains[1], domains[2], domains[0], domains[3]]:
+            assert http.get("/v3/accounts", headers={**api_key(), "X-Domain": domain}
+                            ).status_code == 200
+        kept = [domain for domain, _ in mock.state.rate_buckets]
+
+    assert kept == [domains[2], domains[0], domains[3]]  # domains[1] was counted least recently

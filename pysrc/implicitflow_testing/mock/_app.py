@@ -218,6 +218,7 @@ class MockApp:
     def __init__(self, state: MockState, allow_origins=(), allowed_hosts=(), limits=None):
         self.state = state
         self.limits = limits or Limits()
+        state.set_limits(self.limits)
         self.access = AccessPolicy(allowed_hosts, allow_origins)
         self.oauth = MockAuthorizationServer(state)
         routes = [
@@ -399,7 +400,7 @@ class MockApp:
         API key: `X-Auth-Token: api-key <key>`; OAuth 2.0: `Authorization: Bearer <token>`
         (apidocs.getresponse.com/v3/authentication).
         """
-        account = (request.headers.get("x-domain") or "", User().account_id)
+        account = self.state.principal(User().account_id, request.headers.get("x-domain"))
         api_key = request.headers.get("x-auth-token")
         if api_key is not None:
             key = api_key[len(getresponse_api.API_KEY_PREFIX):]

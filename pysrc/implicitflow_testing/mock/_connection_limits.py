@@ -24,6 +24,7 @@ class Limits:
     max_body_bytes: int = 65536  # any request body (form, JSON)
     header_timeout: float = 10.0  # seconds for a request's headers, or its body, to arrive
     max_connections: int = 512  # open at once; above it, those waiting on a client are closed
+    max_rate_buckets: int = 1024  # rate-limit counts kept (account, MAX domain); see MockState
 
 
 def _plain_answer(status_line, message):

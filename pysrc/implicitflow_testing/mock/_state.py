@@ -7,12 +7,13 @@ thread while the server answers on its event loop.
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
+from implicitflow_testing.mock._connection_limits import Limits
 from implicitflow_testing.mock._getresponse_api import (
     CALLS_PER_SECOND,
     RATE_LIMIT,
@@ -155,6 +156,30 @@ class IssuedToken(TokenMixin):
         return self.refresh_revoked
 
 
+@dataclass(slots=True)
+class RateBucket:
+    """One caller's counts: its 10-minute window, its current second, its calls in flight."""
+
+    window_start: float
+    used: int = 0
+    second: int = -1
+    used_this_second: int = 0
+    in_flight: int = 0
+
+
+class OldestFirst(OrderedDict):
+    """A dict of at most `cap` entries: an entry added past the cap drops the oldest one."""
+
+    def __init__(self, cap):
+        super().__init__()
+        self.cap = cap
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        while len(self) > self.cap:
+            self.popitem(last=False)
+
+
 @dataclass
 class Switches:
     """Failure switches; `reset()` puts back these defaults."""
@@ -170,11 +195,12 @@ class Switches:
 
 class MockState:
     def __init__(self, clock=None, auto_approve=False, max_domains=(), rotate_refresh_tokens=False,
-                 api_key=DEFAULT_API_KEY):
+                 api_key=DEFAULT_API_KEY, limits=None):
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.max_domains = tuple(max_domains)
         self.api_key = api_key
+        self.limits = limits or Limits()
         #: Called with each log entry once its status is known (the CLI prints through it);
         #: kept across `reset()`, so nothing logged just before a reset is lost.
         self.log_listener = None
@@ -188,16 +214,21 @@ class MockState:
             self.codes = {}
             self.tokens = {}
             self.refresh_tokens = {}
-            # Keyed by account (and MAX domain), made only once a caller has authenticated:
-            # "Each user is allowed..." (apidocs.getresponse.com/v3/limits).
-            self.rate_buckets = {}
-            self.second_buckets = {}
-            self.calls_in_flight = {}
+            # RateBuckets keyed by `principal()`, made only once a caller has authenticated:
+            # "Each user is allowed..." (apidocs.getresponse.com/v3/limits). The least recently
+            # counted goes first past `limits.max_rate_buckets`.
+            self.rate_buckets = OldestFirst(self.limits.max_rate_buckets)
             self.requests = deque(maxlen=REQUEST_LOG_SIZE)
             self.switches = Switches(**self._defaults)
             self.clock.offset = 0.0
             self.add_client(Client("demo-client", "demo-secret", "implicitflow demo",
                                    ["http://localhost/callback"], loopback=True))
+
+    def set_limits(self, limits: Limits):
+        """Hold what the mock keeps to `limits` from now on."""
+        with self.lock:
+            self.limits = limits
+            self.rate_buckets.cap = limits.max_rate_buckets
 
     def add_client(self, client):
         with self.lock:
@@ -208,6 +239,8 @@ class MockState:
         return self.switches.token_lifetime or DEFAULT_LIFETIMES[grant_type]
 
     def save_token(self, token):
+        if token.domain not in self.max_domains:
+            token.domain = None  # an X-Domain header the mock does not serve is kept nowhere
         with self.lock:
             self.tokens[token.access_token] = token
             if token.refresh_token:
@@ -223,39 +256,53 @@ class MockState:
                 token.expires_at = min(token.expires_at, now)
             return len(chosen)
 
-    def take_rate_limit(self, account):
-        """Count one call against an authenticated account's window; (remaining, seconds until
-        the window resets)."""
+    def principal(self, account_id, domain):
+        """Whom an authenticated call counts against: the account, with its MAX domain when that
+        is one of this mock's. Any other X-Domain value names nobody, so it makes no bucket."""
+        return (domain if domain in self.max_domains else "", account_id)
+
+    def _bucket(self, principal, now):
+        bucket = self.rate_buckets.get(principal)
+        if bucket is None:
+            bucket = self.rate_buckets[principal] = RateBucket(now)
+        else:
+            self.rate_buckets.move_to_end(principal)  # so the least recently counted go first
+        return bucket
+
+    def take_rate_limit(self, principal):
+        """Count one call against a principal's window; (remaining, seconds until the window
+        resets)."""
         with self.lock:
             now = self.clock.now()
-            window_start, used = self.rate_buckets.get(account, (now, 0))
-            if now - window_start >= RATE_WINDOW_SECONDS:
-                window_start, used = now, 0
-            used += 1
-            self.rate_buckets[account] = (window_start, used)
-            return RATE_LIMIT - used, window_start + RATE_WINDOW_SECONDS - now
+            bucket = self._bucket(principal, now)
+            if now - bucket.window_start >= RATE_WINDOW_SECONDS:
+                bucket.window_start, bucket.used = now, 0
+            bucket.used += 1
+            return RATE_LIMIT - bucket.used, bucket.window_start + RATE_WINDOW_SECONDS - now
 
-    def begin_call(self, account):
+    def begin_call(self, principal):
         """With `documented_limits` on, the limit the call passes ("per second" or
         "simultaneous"), if any; otherwise the call is counted in flight until `end_call`."""
         with self.lock:
             if not self.switches.documented_limits:
                 return None
-            second = int(self.clock.now())
-            start, used = self.second_buckets.get(account, (second, 0))
-            used = used + 1 if start == second else 1
-            self.second_buckets[account] = (second, used)
-            if used > CALLS_PER_SECOND:
+            now = self.clock.now()
+            bucket, second = self._bucket(principal, now), int(now)
+            if bucket.second != second:
+                bucket.second, bucket.used_this_second = second, 0
+            bucket.used_this_second += 1
+            if bucket.used_this_second > CALLS_PER_SECOND:
                 return "per second"
-            if self.calls_in_flight.get(account, 0) >= SIMULTANEOUS_CALLS:
+            if bucket.in_flight >= SIMULTANEOUS_CALLS:
                 return "simultaneous"
-            self.calls_in_flight[account] = self.calls_in_flight.get(account, 0) + 1
+            bucket.in_flight += 1
             return None
 
-    def end_call(self, account):
+    def end_call(self, principal):
         with self.lock:
-            if self.calls_in_flight.get(account):
-                self.calls_in_flight[account] -= 1
+            bucket = self.rate_buckets.get(principal)
+            if bucket is not None and bucket.in_flight:
+                bucket.in_flight -= 1
 
     def arm_api_error(self, status, code, count=1, message=None):
         """Answer the next `count` API calls with GetResponse's error body for `code`."""
