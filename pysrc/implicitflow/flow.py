@@ -200,13 +200,16 @@ class ImplicitFlow:
         gets the same one-time state as a redirect; its callback page (the redirect
         URI, running `handle_redirect()`) hands the answer back and closes.
         """
-        # Checked before anything is opened or stored: a bad value must not leave a popup behind.
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-            raise ConfigurationError(
-                "timeout must be a positive number of seconds, got " + describe(timeout))
+        # Checked before anything is opened or stored: a bad value must not leave a popup
+        # behind, and setTimeout fires at once for a delay beyond its range.
+        if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                or not 0 < timeout <= MAX_TIMER_SECONDS):
+            raise ConfigurationError("timeout must be a number of seconds above 0 and up to "
+                                     + str(MAX_TIMER_SECONDS) + ", got " + describe(timeout))
         login = self._start_login(return_to)
         self._popups.purge(login.created_at)
         self._popups.add(login.state, login.created_at)
+        popup = fragment = None
         try:
             popup = self._env.open_popup(self.provider.authorization_url(login.state))
             if popup is None:
@@ -219,11 +222,16 @@ class ImplicitFlow:
 
             fragment = await self._env.popup_answer(popup, is_ours, timeout)
         except ImplicitFlowError as error:
-            self._pending.discard(login.state)
             self._events.emit("error", error)
             raise
         finally:
+            # However the wait ends: left open on the provider's page, the popup could still
+            # finish a sign-in the opener has given up on.
+            if popup is not None:
+                popup.close()
             self._popups.remove(login.state)
+            if fragment is None:
+                self._pending.discard(login.state)
         return self._finish_login(fragment)
 
     def handle_redirect(self):

@@ -84,6 +84,19 @@ def test_no_answer_in_time_is_a_timeout_and_closes_the_popup(flow_page):
     assert popup.is_closed()
 
 
+@pytest.mark.parametrize("timeout", ["Infinity", "3e6"])
+def test_a_timeout_no_timer_can_wait_is_a_configuration_error_and_opens_nothing(flow_page,
+                                                                                timeout):
+    flow_page.open()
+
+    flow_page.page.evaluate(f"window.startPopupLogin({timeout})")
+
+    outcome = wait_for_popup_outcome(flow_page)
+    assert (outcome["name"], outcome["kind"]) == ("ConfigurationError", "configuration_error")
+    assert len(flow_page.page.context.pages) == 1
+    assert flow_page.page.evaluate("Object.keys(sessionStorage).length") == 0
+
+
 def test_forged_answers_from_another_origin_or_for_another_state_are_ignored(flow_page):
     flow_page.open()
     popup = open_popup(flow_page)

@@ -67,8 +67,9 @@ class FakeBrowser:
     def open_popup(self, url):
         if self.blocks_popups:
             return None
-        self.opened_popups = (*self.opened_popups, url)
-        return url
+        popup = FakePopup(url)
+        self.opened_popups = (*self.opened_popups, popup)
+        return popup
 
     async def popup_answer(self, popup, is_ours, timeout):
         for fragment in self.popup_answers:
@@ -148,3 +149,17 @@ class FakeBrowser:
         if not self.responses:
             raise NetworkError("no answer")
         return self.responses.pop(0)
+
+
+class FakePopup:
+    """The opener's handle on a popup it opened."""
+
+    def __init__(self, url):
+        self.url = url
+        self.closed_by_opener = False
+
+    def closed(self):
+        return self.closed_by_opener
+
+    def close(self):
+        self.closed_by_opener = True

@@ -8,7 +8,7 @@ from implicitflow import ConfigurationError, ImplicitFlow, PopupBlockedError, Po
 from implicitflow.popup import ANSWER_PREFIX
 
 from .conftest import REDIRECT_URI, state_of
-from .fake_browser import FakeBrowser
+from .fake_browser import FakeBrowser, FakePopup
 from .test_flow import run
 
 
@@ -19,7 +19,7 @@ def answer(state, token="tok-123"):
 def test_the_answer_for_this_logins_state_signs_in(flow, browser):
     def answers_when_opened(url):  # a forged answer for another state comes first
         browser.popup_answers = [answer("e" * 64, "forged"), answer(state_of(url))]
-        return url
+        return FakePopup(url)
 
     browser.open_popup = answers_when_opened
 
@@ -42,16 +42,33 @@ def test_no_answer_is_a_timeout_and_forgets_the_login(flow, browser):
     with pytest.raises(PopupTimeoutError):
         run(flow.login_popup(timeout=1))
     assert not [k for k in browser.session.keys() if k.startswith("implicitflow.pending.")]
+    assert [popup.closed() for popup in browser.opened_popups] == [True]
 
 
-@pytest.mark.parametrize("timeout", ["soon", None, 0, -5, float("nan"), True])
-def test_a_timeout_that_is_not_a_positive_number_opens_nothing(flow, browser, timeout):
-    opened = []
-    browser.open_popup = lambda url: opened.append(url) or url
-
+@pytest.mark.parametrize("timeout", ["soon", None, 0, -5, float("nan"), True, float("inf"),
+                                     2_147_484, pytest.param(10**400, id="10**400")])
+def test_a_timeout_that_is_not_a_number_of_seconds_a_timer_can_wait_opens_nothing(
+        flow, browser, timeout):
     with pytest.raises(ConfigurationError, match="timeout"):
         run(flow.login_popup(timeout=timeout))
-    assert opened == [] and browser.session.keys() == [] and browser.local.keys() == []
+    assert browser.opened_popups == () and browser.session.keys() == [] == browser.local.keys()
+
+
+def test_the_longest_timer_is_accepted(flow, browser):
+    with pytest.raises(PopupTimeoutError):
+        run(flow.login_popup(timeout=2_147_483))
+
+
+def test_any_failure_while_waiting_closes_the_popup_and_forgets_the_login(flow, browser):
+    async def fails(popup, is_ours, timeout):
+        raise RuntimeError("the browser threw")
+
+    browser.popup_answer = fails
+
+    with pytest.raises(RuntimeError):
+        run(flow.login_popup())
+    assert [popup.closed() for popup in browser.opened_popups] == [True]
+    assert browser.session.keys() == [] and browser.local.keys() == []
 
 
 def test_the_popups_callback_hands_the_answer_to_its_opener(provider):
@@ -63,7 +80,7 @@ def test_the_popups_callback_hands_the_answer_to_its_opener(provider):
         popup.arrive(REDIRECT_URI + answer(state_of(url)))
         assert ImplicitFlow(provider, environment=popup).handle_redirect() is None
         opener.popup_answers = [message[len(ANSWER_PREFIX):] for message in popup.sent_to_opener]
-        return url
+        return FakePopup(url)
 
     opener.open_popup = the_provider_answers
 
