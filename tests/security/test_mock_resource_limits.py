@@ -141,6 +141,47 @@ def test_headers_over_the_cap_get_431():
     assert answer.startswith(b"HTTP/1.1 431")
 
 
+COMPLETE = b"GET /_mock/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def statuses(answer):
+    return re.findall(rb"HTTP/1.1 (\d{3})", answer)
+
+
+def test_headers_pipelined_after_a_complete_request_count_toward_the_cap(security_report):
+    with run_mock_server(limits=Limits(max_header_bytes=4096)) as mock:
+        # One write: a whole request, then 8 KB of the next one's headers, never finished.
+        answer = raw_exchange(mock.port, COMPLETE + b"GET /_mock/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                    b"X-Padding: " + b"p" * 8192, wait=10)
+
+    security_report["a partial request pipelined after a whole one, 8 KB against a 4 KB cap"] = (
+        " then ".join(status.decode() for status in statuses(answer)) or "no answer")
+    assert statuses(answer) == [b"200", b"431"]
+
+
+def test_headers_pipelined_after_a_complete_request_have_the_deadline():
+    with run_mock_server(limits=Limits(header_timeout=0.5)) as mock:
+        # The keep-alive timeout (30 s) would close it silently; only the deadline answers 408.
+        answer = raw_exchange(mock.port, COMPLETE + b"GET /v3/acc", wait=10)
+
+    assert statuses(answer) == [b"200", b"408"]
+
+
+def test_pipelined_requests_are_counted_one_by_one():
+    # 50 whole requests (2 KB) and 3 KB of a 51st, in one read, against a 4 KB cap: each
+    # request counts its own bytes only, so all 51 are answered.
+    last = b"GET /_mock/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Padding: " + b"p" * 3000
+    with run_mock_server(limits=Limits(max_header_bytes=4096)) as mock, \
+            socket.create_connection(("127.0.0.1", mock.port), timeout=10) as connection:
+        connection.sendall(COMPLETE * 50 + last)
+        connection.sendall(b"\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+
+    assert statuses(answer) == [b"200"] * 51
+
+
 def test_a_body_over_the_cap_gets_413_before_it_is_read(getresponse_mock):
     # Announces 100 MB, sends 1 KB and waits: the answer cannot come from reading it all.
     answer = raw_exchange(getresponse_mock.port,

@@ -9,6 +9,11 @@ abusers cannot lock out a test suite). Bodies are capped in the app, while they 
 
 A deadline is armed only when a request does not arrive whole in one read (and once for a new
 connection), so ordinary traffic pays for no timer.
+
+A request's header bytes are counted from where it began, also when it begins in the same read as
+the end of the request before it (a client may pipeline: send the next request before the answer
+to the last one). httptools tells no offsets, so where a request began is reckoned from the least
+the requests before it can have taken; it is counted long, never short.
 """
 
 from dataclasses import dataclass
@@ -52,7 +57,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport):
         super().connection_made(transport)
         self._awaiting_headers = True
-        self._header_bytes = 0
+        self._received = 0  # bytes read on this connection
+        self._request_start = None  # where the request whose headers are awaited began, at least
+        self._after_request = 0  # where a request completed in this read ended, at least
+        self._request_head = self._request_body = 0  # the fewest bytes of the current request
+        self._refusal = None  # an answer owed once the requests before it are answered
         self._deadline = None
         self._waiting_since = self.loop.time()
         if len(self.connections) > self.limits.max_connections:
@@ -79,32 +88,51 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._deadline = None
         if self.transport.is_closing():
             return
-        partial_headers = self._awaiting_headers and self._header_bytes
-        partial_body = not self._awaiting_headers and not self.cycle.response_started
-        if partial_headers or partial_body:
-            self.transport.write(TOO_SLOW)
+        if self._awaiting_headers and self._request_start is not None:
+            return self._refuse(TOO_SLOW)
+        if not self._awaiting_headers and not self.cycle.response_started:
+            self.transport.write(TOO_SLOW)  # its body is late
         self.transport.close()
 
+    def _refuse(self, answer):
+        """Answer and close: at once, or once the requests pipelined before this one are
+        answered (reading no more meanwhile), so that each answer goes to its own request."""
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.write(answer)
+            self.transport.close()
+        else:
+            self._refusal = answer
+            self.flow.pause_reading()
+
     def data_received(self, data):
-        if self._awaiting_headers:
-            self._header_bytes += len(data)
+        if self._refusal is not None:
+            return
+        self._after_request = self._received
+        if self._awaiting_headers and self._request_start is None:
+            self._request_start = self._received  # what arrives now is the next request's
+        self._received += len(data)
         super().data_received(data)
         if self.transport.is_closing():
             return
-        if self._awaiting_headers:
-            if self._header_bytes > self.limits.max_header_bytes:
-                self.transport.write(HEADERS_TOO_LARGE)
-                self.transport.close()
-            elif self._deadline is None and self._header_bytes:
+        if self._awaiting_headers and self._request_start is not None:
+            if self._received - self._request_start > self.limits.max_header_bytes:
+                self._refuse(HEADERS_TOO_LARGE)
+            elif self._deadline is None:
                 self._arm_deadline()  # headers cut across reads
-        elif self.cycle.more_body and self._deadline is None:
+        elif not self._awaiting_headers and self.cycle.more_body and self._deadline is None:
             self._arm_deadline()  # a body cut across reads
+
+    def on_message_begin(self):
+        self._request_start = self._after_request
+        self._request_body = 0
+        super().on_message_begin()
 
     def on_headers_complete(self):
         self._awaiting_headers = False
-        self._header_bytes = 0
         self._cancel_deadline()
         size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        # The fewest bytes such a head takes: "M U\r\n", then "N:V\r\n" a header.
+        self._request_head = size - len(self.headers) + len(self.parser.get_method()) + 3
         if size <= self.limits.max_header_bytes:
             return super().on_headers_complete()
         # Headers that arrived whole in one read: answered by a stand-in app, not the mock's.
@@ -114,12 +142,22 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         finally:
             self.app = app
 
+    def on_body(self, body):
+        self._request_body += len(body)
+        super().on_body(body)
+
     def on_message_complete(self):
         super().on_message_complete()
+        end = self._request_start + self._request_head + self._request_body
+        self._after_request = max(self._after_request, end)
+        self._request_start = None
         self._awaiting_headers = True
         self._cancel_deadline()
 
     def on_response_complete(self):
+        if self._refusal is not None and not self.pipeline and not self.transport.is_closing():
+            self.transport.write(self._refusal)
+            self.transport.close()
         # Answered before its body finished arriving (413, a route that reads no body): uvicorn
         # drops the rest as it arrives, holding none of it; closing at once instead would make
         # the client's kernel report a reset rather than the answer. The rest gets a deadline.
