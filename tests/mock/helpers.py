@@ -2,6 +2,7 @@
 
 import asyncio
 import concurrent.futures
+import socket
 from urllib.parse import parse_qs, urlsplit
 
 from implicitflow_testing.mock._state import Clock
@@ -56,3 +57,19 @@ def run_async(coroutine):
     sync API keeps an event loop running on the main thread, where asyncio.run() refuses."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def raw_exchange(port, data, wait=5.0):
+    """Send bytes on a new connection; what the server answered before closing (or `wait`)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
+        try:
+            connection.sendall(data)
+        except OSError:
+            pass  # the server may close before it has read everything: its answer still counts
+        answer = b""
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+        return answer

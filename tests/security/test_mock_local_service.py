@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
+from tests.mock.helpers import raw_exchange
 
 EVIL = "http://evil.example"
 CONTROLS = [
@@ -25,6 +26,7 @@ CONTROLS = [
     ("/_mock/reset", {}),
 ]
 REFUSED = {"cross-site": 0, "sent": 0}
+TWO_HOSTS = []  # the status of each request sent with two Host headers
 
 
 def switches_untouched(mock):
@@ -100,6 +102,22 @@ def test_a_foreign_host_name_is_refused_against_dns_rebinding(getresponse_mock, 
     assert response.status_code == 400
     assert "--allow-host" in response.json()["error_description"]
     assert "requests" not in response.json()
+
+
+@pytest.mark.parametrize("hosts", [("evil.example", "127.0.0.1"), ("127.0.0.1", "evil.example"),
+                                   ("127.0.0.1", "127.0.0.1")])
+def test_a_request_with_two_host_headers_is_refused(getresponse_mock, security_report, hosts):
+    # RFC 9112 3.2: a server MUST answer 400 to more than one Host header field line. Served,
+    # the first would name the host in the account's href and the last would pass the check.
+    answer = raw_exchange(getresponse_mock.port, (
+        "GET /v3/accounts HTTP/1.1\r\nHost: {}\r\nHost: {}\r\nX-Auth-Token: api-key {}\r\n"
+        "Connection: close\r\n\r\n").format(*hosts, getresponse_mock.api_key).encode())
+
+    TWO_HOSTS.append(answer[9:12].decode())
+    security_report["requests with two Host headers"] = (
+        f"{len(TWO_HOSTS)} sent, {TWO_HOSTS.count('400')} refused with 400")
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert b"more than one Host" in answer and b"evil" not in answer
 
 
 @pytest.mark.parametrize("origin", [None, "http://127.0.0.1:8000", "http://localhost:3000",

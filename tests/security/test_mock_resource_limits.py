@@ -15,7 +15,8 @@ import pytest
 
 from implicitflow_testing.mock import Limits
 from implicitflow_testing.mock._server import run_mock_server
-from tests.mock.helpers import FrozenClock, api_key, code_grant_tokens, run_async, token_request
+from tests.mock.helpers import (FrozenClock, api_key, code_grant_tokens, raw_exchange, run_async,
+                                token_request)
 
 MEMORY_BUDGET_MB = 150
 BIG_HEADER = "x" * (1 << 20)
@@ -24,22 +25,6 @@ BIG_HEADER = "x" * (1 << 20)
 def peak_memory_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-
-def raw_exchange(port, data, wait=5.0):
-    """Send bytes on a new connection; what the server answered before closing (or `wait`)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
-        try:
-            connection.sendall(data)
-        except OSError:
-            pass  # the server may close before it has read everything: its answer still counts
-        answer = b""
-        try:
-            while chunk := connection.recv(65536):
-                answer += chunk
-        except OSError:
-            pass
-        return answer
 
 
 @pytest.fixture(scope="module")

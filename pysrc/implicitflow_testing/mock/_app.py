@@ -288,6 +288,9 @@ class MockApp:
         host = origin = content_type = None
         for name, value in scope["headers"]:
             if name == b"host":
+                if host is not None:  # RFC 9112 3.2: answered 400, whichever one is good
+                    return json_response({"error": "invalid_request", "error_description":
+                                          "The request has more than one Host header"}, 400)
                 host = value.decode("latin-1")
             elif name == b"origin":
                 origin = value.decode("latin-1")
