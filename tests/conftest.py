@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from starlette.routing import Mount
 
+from implicitflow_server import ApiProxy, server_app
 from implicitflow_testing import ServerThread
-from implicitflow_testing.harness._api_proxy import api_proxy_route
 from implicitflow_testing.harness._page_watch import PageWatch
-from implicitflow_testing.harness._static_site import static_app
+from implicitflow_testing.harness.pytest_plugin import MAX_TEST_DOMAIN
 from implicitflow_testing.tools.demo import demo_app
 
 # In CI, hypothesis runs the same examples every time, so a landing is judged on the same
@@ -40,12 +41,14 @@ def site_root(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(site_root, _getresponse_mock_session, _getresponse_max_mock_session):
     """The site on 127.0.0.1 (random port): `site.url + "/test/smoke.html"`, with same-origin
-    API proxies `/api/getresponse` and `/api/getresponse-max` to the two mock servers."""
-    routes = [
-        api_proxy_route("/api/getresponse", _getresponse_mock_session.api_base),
-        api_proxy_route("/api/getresponse-max", _getresponse_max_mock_session.api_base),
-    ]
-    with ServerThread(static_app(site_root, routes)) as server:
+    API proxies `/api/getresponse` and `/api/getresponse-max` to the two mock servers. No
+    Referrer-Policy: the toolkit must keep tokens out of Referer on servers that send none."""
+    max_proxy = ApiProxy("/api/getresponse-max", _getresponse_max_mock_session.api_base,
+                         x_domain=MAX_TEST_DOMAIN)
+    app = server_app(site_root, "/api/getresponse", _getresponse_mock_session.api_base,
+                     headers={"Referrer-Policy": ""},
+                     routes=[Mount("/api/getresponse-max", app=max_proxy)])
+    with ServerThread(app) as server:
         yield server
 
 

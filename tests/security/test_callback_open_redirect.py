@@ -9,8 +9,8 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from implicitflow_server import server_app
 from implicitflow_testing import ServerThread
-from implicitflow_testing.harness._static_site import static_app
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def spa_site(site_root):
     """web/dist, whose index.html (the demo) starts with the README's callback snippet, with
     every path that names no file answered by index.html."""
-    with ServerThread(static_app(site_root, fallback="index.html")) as server:
+    with ServerThread(server_app(site_root, api_path=None, fallback="index.html")) as server:
         yield server
 
 

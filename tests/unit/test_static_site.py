@@ -6,9 +6,9 @@ import os
 import httpx
 import pytest
 
+from implicitflow_server import _static_files, server_app
+from implicitflow_server._static_files import precompressed_copy
 from implicitflow_testing import ServerThread
-from implicitflow_testing.harness import _static_site
-from implicitflow_testing.harness._static_site import precompressed_copy, static_app
 
 SCRIPT = b"console.log('implicitflow');\n" * 100
 #: Different bytes from compressing SCRIPT here, so a test sees which one was sent.
@@ -36,7 +36,8 @@ def client(tmp_path_factory):
     (folder / "outside.js.gz").symlink_to(elsewhere / "app.js.gz")
     (folder / "inside.js").write_bytes(SCRIPT)
     (folder / "inside.js.gz").symlink_to(folder / "app.js.gz")
-    with ServerThread(static_app(folder)) as site, httpx.Client(base_url=site.url, timeout=10) as client:
+    with ServerThread(server_app(folder, api_path=None)) as site, \
+            httpx.Client(base_url=site.url, timeout=10) as client:
         yield client
 
 
@@ -101,7 +102,7 @@ def test_a_gz_sibling_is_sent_only_from_inside_the_served_folder(client):
 def test_a_gz_sibling_is_read_once_per_version_not_per_request(tmp_path, monkeypatch):
     opened = []
     real_open = gzip.open
-    monkeypatch.setattr(_static_site.gzip, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    monkeypatch.setattr(_static_files.gzip, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
     (tmp_path / "app.js").write_bytes(SCRIPT)
     (tmp_path / "app.js.gz").write_bytes(PRECOMPRESSED)
 
@@ -117,7 +118,7 @@ def test_a_gz_sibling_is_read_once_per_version_not_per_request(tmp_path, monkeyp
 def test_a_fallback_file_answers_every_path_that_names_no_file(tmp_path):
     (tmp_path / "index.html").write_text("<p>the app</p>")
     (tmp_path / "app.js").write_bytes(SCRIPT)
-    with ServerThread(static_app(tmp_path, fallback="index.html")) as site, \
+    with ServerThread(server_app(tmp_path, api_path=None, fallback="index.html")) as site, \
             httpx.Client(base_url=site.url, timeout=10) as client:
         deep_link, file = client.get("/inbox/42"), client.get("/app.js")
         posted = client.post("/inbox/42")

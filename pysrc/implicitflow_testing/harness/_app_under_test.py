@@ -2,24 +2,18 @@
 proxy to the mock's API at the path the app calls in production, and the browser's visits to
 GetResponse's sign-in page answered by the mock's."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
-from implicitflow_testing.harness._api_proxy import api_proxy_route
+from implicitflow_server import server_app
 from implicitflow_testing.harness._server_thread import ServerThread
-from implicitflow_testing.harness._static_site import static_app
 
 
-def app_server(folder, api_path, api_base):
-    """A started `ServerThread` serving `folder`, with `api_path`/* proxied to `api_base`/*."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"the app folder {str(folder)!r} is not a folder")
-    if not api_path.startswith("/") or api_path.rstrip("/") == "":
-        raise ValueError(f"api_path must be a path below the site's root such as "
-                         f"'/api/getresponse', not {api_path!r}")
-    return ServerThread(static_app(folder, [api_proxy_route(api_path, api_base)])).start()
+def app_server(folder, api_path, mock):
+    """A started `ServerThread` serving `folder` as `implicitflow serve` does, with `api_path`/*
+    proxied to the mock's API (and, for a MAX mock, its custom domain sent as `X-Domain`)."""
+    x_domain = next(iter(sorted(mock.state.max_domains)), None)
+    return ServerThread(server_app(folder, api_path, mock.api_base, x_domain=x_domain)).start()
 
 
 def sign_in_pages(mock):

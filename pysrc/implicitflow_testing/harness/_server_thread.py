@@ -20,7 +20,7 @@ class ServerThread:
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind((host, port))  # bound here, so port 0 yields its real port at once
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
+        config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="auto",
                                 timeout_keep_alive=30, backlog=2048)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"uvicorn:{self.port}", daemon=True)

@@ -116,7 +116,7 @@ def serve_app(request, context, _app_servers):
         mock = mock or request.getfixturevalue("getresponse_mock")
         key = (str(Path(folder).resolve()), api_path, mock.url)
         if key not in _app_servers:
-            _app_servers[key] = app_server(folder, api_path, mock.api_base)
+            _app_servers[key] = app_server(folder, api_path, mock)
         send_sign_in_to_mock(context, mock)
         return _app_servers[key].url
 

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
 from implicitflow.providers import getresponse
+from implicitflow_server import server_app
 from implicitflow_testing.harness._chromium import chromium_launch_args
 from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
 from implicitflow_testing.harness._server_thread import ServerThread
-from implicitflow_testing.harness._static_site import static_app
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
@@ -266,8 +266,8 @@ def served_both_ways(site):
             packed = Path(str(path) + ".gz")
             if path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512 and not packed.exists():
                 packed.write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
-        with ServerThread(static_app(plain)) as plain_site, \
-                ServerThread(static_app(precompressed)) as precompressed_site:
+        with ServerThread(server_app(plain, api_path=None)) as plain_site, \
+                ServerThread(server_app(precompressed, api_path=None)) as precompressed_site:
             yield {"plain": plain_site.url, "precompressed": precompressed_site.url}
 
 

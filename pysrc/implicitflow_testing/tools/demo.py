@@ -18,9 +18,8 @@ from pathlib import Path
 from starlette.responses import Response
 from starlette.routing import Route
 
-from implicitflow_testing.harness._api_proxy import api_proxy_route
+from implicitflow_server import server_app
 from implicitflow_testing.harness._server_thread import ServerThread
-from implicitflow_testing.harness._static_site import static_app
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
 
@@ -41,8 +40,9 @@ def demo_app(dist, mock, expiring_margin, max_region=None):
     async def config_js(request):
         return Response(script, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
-    routes = [Route("/config.js", config_js), api_proxy_route("/api/getresponse", mock.api_base)]
-    return static_app(dist, routes)
+    return server_app(dist, "/api/getresponse", mock.api_base,
+                      x_domain=MAX_DOMAIN if max_region else None,
+                      routes=[Route("/config.js", config_js)])
 
 
 def parse_arguments(argv):

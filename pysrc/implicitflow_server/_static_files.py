@@ -1,25 +1,30 @@
-"""A static file server for web/dist, as a deployment would run it: validators and gzip, the
-gzip read from the `NAME.gz` the build wrote beside a file rather than compressed per request,
-and, where asked, the app's page for every path that names no file."""
+"""An app's files as a production server sends them: validators, the gzip read from the
+`NAME.gz` the build wrote beside a file rather than compressed per request, long-lived caching
+only for names that change with their content, and, where asked, the app's page for every
+path that names no file."""
 
 import functools
 import gzip
 import mimetypes
 import os
+import re
 import stat
 import zlib
 from pathlib import Path
 
 import anyio
-
-from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
-from starlette.routing import Mount
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
+
+#: A name that carries its content's hash, as bundlers write them (`main.3f2a9c1b.js`,
+#: `app-5d41402abc4b2a76.css`): hex, at least 8 digits, at least one of them a number.
+HASHED_NAME = re.compile(r"[.-](?=[0-9a-f]*[0-9])[0-9a-f]{8,}\.[^/]+$")
+#: A year: such a name never holds other bytes, so a browser need never ask again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Every other file may change under its name: a browser keeps it but asks (ETag) each time.
+REVALIDATE = "no-cache"
 
 
 def precompressed_copy(path, folders):
@@ -64,11 +69,13 @@ def _holds_the_same_bytes(path, size, mtime_ns, packed, packed_size, packed_mtim
 class PrecompressedFiles(StaticFiles):
     """StaticFiles that answers a gzip-accepting client with `NAME.gz`, when
     `precompressed_copy` finds one; with a `fallback` file, that file answers every path that
-    is none."""
+    is none. `immutable`: the names (a compiled pattern, searched in the path) cached for a
+    year; every other file is revalidated."""
 
-    def __init__(self, *, fallback=None, **options):
+    def __init__(self, *, fallback=None, immutable=HASHED_NAME, **options):
         super().__init__(**options)
         self.fallback = fallback
+        self.immutable = immutable
 
     async def get_response(self, path, scope):
         try:
@@ -83,6 +90,12 @@ class PrecompressedFiles(StaticFiles):
         return self.file_response(full_path, stat_result, scope)
 
     def file_response(self, full_path, stat_result, scope, status_code=200):
+        response = self._file_response(full_path, stat_result, scope, status_code)
+        cached = self.immutable is not None and self.immutable.search(str(full_path))
+        response.headers["Cache-Control"] = IMMUTABLE if cached else REVALIDATE
+        return response
+
+    def _file_response(self, full_path, stat_result, scope, status_code):
         request_headers = Headers(scope=scope)
         # The same test as Starlette's GZipMiddleware, which compresses the other files.
         packed = ("gzip" in request_headers.get("accept-encoding", "")
@@ -96,16 +109,3 @@ class PrecompressedFiles(StaticFiles):
         if self.is_not_modified(response.headers, request_headers):
             return NotModifiedResponse(response.headers)
         return response
-
-
-def static_app(directory, routes=(), fallback=None):
-    """Files under `directory` (index.html for folders), with ETag/Last-Modified and gzip.
-
-    `routes` come first, so an app can add e.g. an API proxy beside its files. `fallback`, a
-    file's path in `directory` such as "index.html", answers every path that names no file.
-    """
-    files = PrecompressedFiles(directory=str(Path(directory)), html=True, fallback=fallback)
-    return Starlette(
-        routes=[*routes, Mount("/", app=files)],
-        middleware=[Middleware(GZipMiddleware, minimum_size=512)],
-    )
