@@ -322,8 +322,9 @@ def from_javascript(value):
 
 
 def option(options, name, default=None):
-    """`options[name]` of a JavaScript object, or `default` when absent, null or undefined."""
-    if is_null(options):
+    """`options[name]` of a JavaScript object, or `default` when absent, null or undefined.
+    Own properties only: a polluted Object.prototype must not say where the token goes."""
+    if is_null(options) or not window.Object.hasOwn(options, name):
         return default
     value = getattr(options, name, None)
     return default if is_null(value) else value
@@ -332,8 +333,13 @@ def option(options, name, default=None):
 #: A JavaScript wrapper that throws what the wrapped Python function returns as its
 #: error. Brython prints a traceback for any exception that reaches JavaScript (and
 #: throws a Python exception object, not an Error), so Python never raises across.
+#: Properties a page assigned to Object.prototype are made non-enumerable first (their
+#: values stay): Brython walks its own objects with for...in, and with them no Python
+#: call with keywords and no exception works ("Maximum call stack size exceeded").
 _RETHROW_SOURCE = (
-    "return function () { const outcome = call.apply(this, arguments);"
+    "return function () { for (const name in Object.prototype) { try {"
+    " Object.defineProperty(Object.prototype, name, {enumerable: false}); } catch (error) {} }"
+    " const outcome = call.apply(this, arguments);"
     " if (outcome.error) { throw outcome.error; } return outcome.value; };"
 )
 

@@ -118,3 +118,46 @@ def test_a_generic_provider_sets_its_scopes_and_default_lifetime(js_page, getres
         provider: {authorizeUrl, apiBase: "/api", defaultExpiresIn: 120}});
       return (await generic.handleRedirect()).expiresAt - Date.now(); }""", authorize)
     assert 100_000 < expires_in <= 120_000
+
+
+#: What a polluting library puts on Object.prototype once the API is ready (before the page
+#: calls create()): options the app leaves out must not be read from it.
+POLLUTE = """addEventListener("implicitflow:ready", () => {
+  const pollution = {apiBase: "https://evil.example/api", headers: {"X-Polluted": "yes"},
+                     storage: "local", issuer: "https://evil.example", x: 1};
+  for (const [name, value] of Object.entries(pollution)) {
+    if (%s) { Object.prototype[name] = value; }
+    else { Object.defineProperty(Object.prototype, name, {value, writable: true, configurable: true}); }
+  }
+});"""
+
+
+@pytest.mark.parametrize("enumerable", [True, False], ids=["assigned", "defined"])
+def test_a_polluted_object_prototype_is_not_read_as_options(js_page, enumerable,
+                                                             security_report):
+    js_page.page.add_init_script(POLLUTE % ("true" if enumerable else "false"))
+    requests = []
+    js_page.page.on("request", lambda request: requests.append(request))
+    js_page.page.route("https://api.getresponse.com/**", lambda route: route.fulfill(
+        status=200, json={"accountId": "direct"}, headers={"Access-Control-Allow-Origin": "*"}))
+    signed_in(js_page)
+
+    seen = js_page.page.evaluate("""async () => {
+      const direct = implicitflow.create({clientId: "demo-client", authorizeUrl: testConfig.authorizeUrl,
+                                          redirectUri: location.origin + location.pathname});
+      const calls = [(await flow.fetch("/accounts", {method: "GET"})).accountId,
+                     await direct.fetch("/accounts").then((data) => data.accountId, (error) => error.kind)];
+      return {calls, token: Boolean(flow.token()), events: jsEvents,
+              local: Object.keys(localStorage).filter((key) => key.startsWith("implicitflow"))};
+    }""")
+
+    assert seen == {"calls": ["VfEy1", "direct"], "token": True,
+                    "events": ["login"], "local": []}
+    sent_token = [request for request in requests if "authorization" in request.headers]
+    assert {request.url.split("/accounts")[0] for request in sent_token} == {
+        js_page.site.url + "/api/getresponse", "https://api.getresponse.com/v3"}
+    assert not [request for request in requests if "evil.example" in request.url
+                or "x-polluted" in request.headers]
+    label = "polluted Object.prototype (apiBase, headers, storage, issuer; assigned or defined)"
+    security_report[label] = ("token sent only to the configured API, create(), handleRedirect, "
+                              "fetch and events work")
