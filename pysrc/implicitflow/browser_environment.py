@@ -20,8 +20,8 @@ STASH_KEY = "implicitflow.callback"
 #: takes it: with two providers on one page, the second flow must still see it.
 _taken = {"fragment": None}
 
-#: The popup's window name and size (the provider's consent page fits in it).
-POPUP_NAME = "implicitflow-popup"
+#: The popup's size (the provider's consent page fits in it). It gets no window name, so each
+#: sign-in has a window of its own: a shared name would hand one call's popup to the next.
 POPUP_FEATURES = "popup,width=520,height=680"
 
 #: How often the opener looks whether the user closed the popup.
@@ -30,7 +30,7 @@ POPUP_POLL_MS = 250
 #: The popup's window stays in JavaScript: Brython reads properties of any object it is
 #: handed (`$kw`, ...), and a window showing another origin (the provider) throws on them.
 _OPEN_POPUP_SOURCE = (
-    "const popup = window.open(url, name, features); if (!popup) { return null; }"
+    "const popup = window.open(url, '', features); if (!popup) { return null; }"
     " return {closed: () => popup.closed,"
     " close: () => { try { popup.close(); } catch (error) { /* out of reach: it closes itself */ } }};"
 )
@@ -191,8 +191,7 @@ class BrowserEnvironment:
     def open_popup(self, url):
         """A handle {closed(), close()} on a popup showing `url`, or None when the browser
         blocked it."""
-        popup = window.Function.new("url", "name", "features", _OPEN_POPUP_SOURCE)(
-            url, POPUP_NAME, POPUP_FEATURES)
+        popup = window.Function.new("url", "features", _OPEN_POPUP_SOURCE)(url, POPUP_FEATURES)
         return None if is_null(popup) else popup
 
     async def popup_answer(self, popup, is_ours, timeout):
@@ -202,9 +201,6 @@ class BrowserEnvironment:
                                     "prefix", _WATCH_POPUP_SOURCE)
         outcome = await watch(popup, is_ours, int(timeout * 1000), POPUP_POLL_MS, CHANNEL_NAME,
                               ANSWER_PREFIX)
-        # Whatever ended the wait, the popup goes: left open on the provider's page after a
-        # timeout, it could still finish a sign-in the opener has already given up on.
-        popup.close()
         if outcome == "closed":
             raise PopupClosedError("The sign-in popup was closed before the provider answered")
         if outcome == "timeout":

@@ -166,3 +166,28 @@ def test_from_javascript_login_popup_resolves_like_handle_redirect(flow_page):
     assert outcome["returnTo"] == "/inbox" and outcome["tokenType"] == "bearer"
     assert flow_page.page.evaluate("flow.token().accessToken") == outcome["accessToken"]
     assert flow_page.page.url == flow_page.url
+
+
+def test_two_popup_sign_ins_at_once_each_have_and_close_only_their_own_popup(flow_page):
+    flow_page.url = flow_page.site.url + "/test/plain.html"
+    flow_page.open()
+    start = ("([name, timeout]) => { window.outcomes = window.outcomes || {};"
+             " void flow.loginPopup({returnTo: '/' + name, timeout}).then("
+             "(data) => { outcomes[name] = data.returnTo; },"
+             " (error) => { outcomes[name] = error.kind; }); }")
+    with flow_page.page.context.expect_page(timeout=5000) as opened:
+        flow_page.page.evaluate(start, ["first", 2])
+    first = opened.value
+    with flow_page.page.context.expect_page(timeout=5000) as opened:
+        flow_page.page.evaluate(start, ["second", 600])
+    second = opened.value
+    second.wait_for_load_state()
+
+    flow_page.page.wait_for_function("window.outcomes.first", timeout=10000)
+    assert flow_page.page.evaluate("window.outcomes.first") == "popup_timeout"
+    assert first.is_closed() and not second.is_closed()
+    second.get_by_role("button", name="Allow").click()
+
+    flow_page.page.wait_for_function("window.outcomes.second", timeout=10000)
+    assert flow_page.page.evaluate("window.outcomes.second") == "/second"
+    flow_page.watch.check()
