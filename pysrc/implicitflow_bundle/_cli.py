@@ -1,6 +1,7 @@
-"""`implicitflow`: put the browser files where an app serves them.
+"""`implicitflow`: put the browser files where an app serves them, and serve an app.
 
     implicitflow bundle DEST [--url PREFIX]
+    implicitflow serve DIR [--api-path PATH] [--upstream URL | --max us|pl --domain D | --mock [URL]]
     implicitflow --version
 """
 
@@ -27,7 +28,55 @@ def parse_arguments(argv):
     bundle.add_argument("--url", default="", metavar="PREFIX",
                         help='where the page loads the files from: "vendor/", "/static/", a CDN '
                              "URL (default: beside the page)")
+    serve = commands.add_parser(
+        "serve", help="serve an app's folder with its same-origin GetResponse API proxy",
+        description="Serve DIR (pre-compressed NAME.gz, ETag, security headers) and proxy "
+                    "API_PATH/* to the GetResponse API, as the app is deployed. Needs the server "
+                    "extra: pip install 'implicitflow[server]'.")
+    serve.add_argument("dir", metavar="DIR", help="the app's folder (its pages and what "
+                                                  "`implicitflow bundle` wrote)")
+    serve.add_argument("--api-path", default="/api/getresponse", metavar="PATH",
+                       help="where the app calls the API (default %(default)s)")
+    upstream = serve.add_mutually_exclusive_group()
+    upstream.add_argument("--upstream", metavar="URL",
+                          help="the API base (default https://api.getresponse.com/v3)")
+    upstream.add_argument("--max", choices=["us", "pl"], dest="max_region",
+                          help="GetResponse MAX's API in that region (needs --domain)")
+    upstream.add_argument("--mock", nargs="?", const="", metavar="URL",
+                          help="proxy to a mock GetResponse: the implicitflow-mock at URL, or "
+                               "(no URL) one started here; prints the client id and redirect "
+                               "URI to use")
+    serve.add_argument("--domain", metavar="HOST",
+                       help="GetResponse MAX's custom domain, sent as X-Domain with every call")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="a Host name to answer besides loopback ones, e.g. app.example.com "
+                            "(repeatable)")
+    serve.add_argument("--fallback", metavar="FILE",
+                       help="answer every path that names no file with this one, e.g. index.html")
+    serve.add_argument("--header", action="append", default=[], metavar="NAME:VALUE",
+                       help="set a response header on every answer; an empty VALUE removes one "
+                            "of the defaults (repeatable)")
     return parser.parse_args(argv)
+
+
+def serve(args):
+    try:
+        from implicitflow_server._serve_command import ServeError, serve as run_server
+    except ImportError as error:
+        print(f"implicitflow serve needs the server extra ({error.name} is missing): "
+              "pip install 'implicitflow[server]'", file=sys.stderr)
+        return 1
+    try:
+        run_server(args)
+    except (ServeError, ValueError) as error:
+        print(f"implicitflow serve: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"implicitflow serve: cannot start: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def bundle(dest, url_prefix):
@@ -51,6 +100,8 @@ def bundle(dest, url_prefix):
 
 def main(argv=None):
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if args.command == "serve":
+        return serve(args)
     try:
         bundle(args.dest, args.url)
     except BundleError as error:
