@@ -63,7 +63,8 @@ def parse_arguments(argv):
 
 def serve(args):
     try:
-        from implicitflow_server._serve_command import ServeError, serve as run_server
+        from implicitflow_server._serve_command import ServeError
+        from implicitflow_server._serve_command import serve as run_server
     except ImportError as error:
         print(f"implicitflow serve needs the server extra ({error.name} is missing): "
               "pip install 'implicitflow[server]'", file=sys.stderr)
