@@ -127,3 +127,36 @@ def test_a_fallback_file_answers_every_path_that_names_no_file(tmp_path):
     assert deep_link.headers["content-type"].startswith("text/html")
     assert file.content == SCRIPT
     assert posted.status_code == 405
+
+
+def test_only_a_name_that_carries_its_contents_hash_is_cached_for_a_year(tmp_path):
+    for name in ("main.3f2a9c1b.js", "app-5d41402abc4b2a76.css", "brython.js", "deadbeef.js",
+                 "implicitflow.brython.js", "index.html"):
+        (tmp_path / name).write_text("x")
+    with ServerThread(server_app(tmp_path, api_path=None)) as site, \
+            httpx.Client(base_url=site.url, timeout=10) as client:
+        caching = {name: client.get("/" + name).headers["cache-control"]
+                   for name in ("main.3f2a9c1b.js", "app-5d41402abc4b2a76.css", "brython.js",
+                                "deadbeef.js", "implicitflow.brython.js", "")}
+
+    assert caching == {"main.3f2a9c1b.js": "public, max-age=31536000, immutable",
+                       "app-5d41402abc4b2a76.css": "public, max-age=31536000, immutable",
+                       "brython.js": "no-cache", "deadbeef.js": "no-cache",
+                       "implicitflow.brython.js": "no-cache", "": "no-cache"}
+
+
+def test_every_answer_carries_the_default_security_headers_unless_the_app_changes_them(tmp_path):
+    (tmp_path / "index.html").write_text("<p>app</p>")
+    changed = {"X-Frame-Options": "", "content-security-policy": "default-src 'self'"}
+    with ServerThread(server_app(tmp_path, api_path=None)) as default, \
+            ServerThread(server_app(tmp_path, api_path=None, headers=changed)) as custom:
+        page, missing = httpx.get(default.url + "/"), httpx.get(default.url + "/nothing-here")
+        custom_page = httpx.get(custom.url + "/")
+
+    for answer in (page, missing):
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert "x-frame-options" not in custom_page.headers
+    assert custom_page.headers.get_list("content-security-policy") == ["default-src 'self'"]
