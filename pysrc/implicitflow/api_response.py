@@ -13,6 +13,13 @@ def is_getresponse_error(body):
     return isinstance(body, dict) and "httpStatus" in body and "code" in body
 
 
+def scalar(value):
+    """An error field's value: a JSON string, number, boolean or null; an object or array is
+    dropped. Brython keeps a dict's string keys as JavaScript properties, so a `__proto__` key
+    in a parsed body replaces that dict's prototype and its contents show up as its keys."""
+    return value if value is None or isinstance(value, (str, int, float, bool)) else None
+
+
 def bearer_challenge(header):
     """The auth-params of a `Bearer` challenge (RFC 6750 3) as a dict; {} without one.
 
@@ -59,7 +66,7 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
     if 200 <= status < 300:
         return body
     if is_getresponse_error(body):
-        code, message, more_info = body.get("code"), body.get("message"), body.get("moreInfo")
+        code, message, more_info = [scalar(body.get(name)) for name in ("code", "message", "moreInfo")]
         context = body.get("context") if isinstance(body.get("context"), dict) else {}
         error = None
     else:
@@ -72,8 +79,8 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
             error, message = body["error"], body.get("error_description")
         else:
             error = message = None
-        if not isinstance(message, str):
-            message = None
+    if not isinstance(message, str):
+        message = None
     # GetResponse answers 401 for 1014 in every example, 403 on one docs page: accept both.
     # A 401 without GetResponse's body is how any other provider says the same.
     if ((code == AUTHENTICATION_PROBLEM and status in (401, 403)) or error == "invalid_token"
@@ -86,5 +93,5 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
         raise InsufficientScopeError(status, None, message, None, error)
     if status == 429 or code == QUOTA_REACHED:
         raise RateLimitedError(status, code, message, more_info,
-                               reset=context.get("timeToReset") or rate_limit_reset)
+                               reset=scalar(context.get("timeToReset")) or rate_limit_reset)
     raise ApiError(status, code, message, more_info, error)

@@ -9,6 +9,7 @@ from implicitflow import (
     ImplicitFlow,
     InsufficientScopeError,
     Provider,
+    RateLimitedError,
     TokenExpiredError,
     getresponse,
 )
@@ -107,6 +108,19 @@ def test_other_rfc_6750_errors_carry_their_code(signed_in, tab):
         run(signed_in.fetch("/accounts"))
     assert caught.value.error == "invalid_request" and caught.value.to_dict()["error"] == (
         "invalid_request")
+
+
+def test_error_fields_hold_only_json_strings_numbers_booleans_and_null(signed_in, tab):
+    tab.answer(429, {"httpStatus": 429, "code": 1015, "message": {"text": "Quota reached"},
+                     "moreInfo": {"__proto__": {"hoisted": True}},
+                     "context": {"timeToReset": ["soon"]}}, reset="60")
+
+    with pytest.raises(RateLimitedError) as caught:
+        run(signed_in.fetch("/accounts"))
+    assert caught.value.to_dict() == {
+        "name": "RateLimitedError", "kind": "rate_limited", "http_status": 429, "code": 1015,
+        "message": "The API answered HTTP 429 with code 1015", "more_info": None, "error": None,
+        "reset": "60"}
 
 
 @pytest.mark.browser

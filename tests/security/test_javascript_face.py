@@ -161,3 +161,26 @@ def test_a_polluted_object_prototype_is_not_read_as_options(js_page, enumerable,
     label = "polluted Object.prototype (apiBase, headers, storage, issuer; assigned or defined)"
     security_report[label] = ("token sent only to the configured API, create(), handleRedirect, "
                               "fetch and events work")
+
+
+#: An error body whose fields hold objects with a `__proto__` key.
+QUOTA = ('{"httpStatus": 429, "code": 1015, "message": "Quota reached",'
+         ' "moreInfo": {"__proto__": {"hoisted": true}, "page": "quota"},'
+         ' "context": {"timeToReset": {"__proto__": {"hoisted": true}}}}')
+
+
+def test_a_proto_key_in_an_error_body_reaches_no_error_field(js_page, security_report):
+    js_page.page.route("**/api/getresponse/quota", lambda route: route.fulfill(
+        status=429, content_type="application/json", body=QUOTA))
+    signed_in(js_page)
+
+    seen = js_page.page.evaluate("""async () => {
+      const error = await flow.fetch("/quota").then(() => null, (error) => error);
+      return {kind: error.kind, code: error.code, moreInfo: error.more_info, reset: error.reset,
+              plain: Object.getPrototypeOf(error) === Object.prototype,
+              hoisted: "hoisted" in error || JSON.stringify(error).includes("hoisted")};
+    }""")
+
+    assert seen == {"kind": "rate_limited", "code": 1015, "moreInfo": None, "reset": None,
+                    "plain": True, "hoisted": False}
+    security_report["API error fields holding a __proto__ object"] = "dropped, nothing hoisted"
