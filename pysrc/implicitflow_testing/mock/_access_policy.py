@@ -9,32 +9,17 @@ request only from an allowed Origin, and the controls accept only `application/j
 cross-site page cannot send without a CORS preflight that the mock never grants.
 """
 
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-#: Loopback names and addresses, any port: the mock's default audience.
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-@lru_cache(maxsize=256)  # the same few Host values arrive on every request
-def host_name(authority):
-    """'Example.COM:9400' -> 'example.com', '[::1]:9400' -> '::1'; None if it cannot be read,
-    or if it is more than a host and a port (a Host header has no user part or path)."""
-    if any(character in authority for character in "@/\\?#"):
-        return None
-    try:
-        name = urlsplit("//" + authority).hostname
-    except ValueError:
-        return None
-    return name.rstrip(".") if name else None
+# The same Host rule as implicitflow serve's: one reading of a Host header for both servers.
+from implicitflow_server._hosts import allowed_host_names, host_name
 
 
 class AccessPolicy:
     """The Host names the mock answers to and the browser Origins it takes orders from."""
 
     def __init__(self, allowed_hosts=(), allowed_origins=()):
-        extra = {host_name(host) or host.lower() for host in allowed_hosts}
-        self.hosts = LOOPBACK_HOSTS | extra
+        self.hosts = allowed_host_names(allowed_hosts)
         self.origins = frozenset(origin.rstrip("/").lower() for origin in allowed_origins)
 
     def host_allowed(self, host_header):
