@@ -30,8 +30,9 @@ POPUP_POLL_MS = 250
 #: The popup's window stays in JavaScript: Brython reads properties of any object it is
 #: handed (`$kw`, ...), and a window showing another origin (the provider) throws on them.
 _OPEN_POPUP_SOURCE = (
-    "const popup = window.open(url, '', features); if (!popup) { return null; }"
+    "const popup = window.open('about:blank', '', features); if (!popup) { return null; }"
     " return {closed: () => popup.closed,"
+    " go: (url) => { try { popup.location.replace(url); } catch (error) { /* closed: the wait says */ } },"
     " close: () => { try { popup.close(); } catch (error) { /* out of reach: it closes itself */ } }};"
 )
 
@@ -188,10 +189,10 @@ class BrowserEnvironment:
 
     # -- popups ------------------------------------------------------------------------
 
-    def open_popup(self, url):
-        """A handle {closed(), close()} on a popup showing `url`, or None when the browser
-        blocked it."""
-        popup = window.Function.new("url", "features", _OPEN_POPUP_SOURCE)(url, POPUP_FEATURES)
+    def open_popup(self):
+        """A handle {closed(), go(url), close()} on a new, empty popup, or None when the
+        browser blocked it."""
+        popup = window.Function.new("features", _OPEN_POPUP_SOURCE)(POPUP_FEATURES)
         return None if is_null(popup) else popup
 
     async def popup_answer(self, popup, is_ours, timeout):
@@ -224,6 +225,10 @@ class BrowserEnvironment:
             window.close()
 
         window.setTimeout(close, 50)  # let the channel deliver before the window goes
+
+    def close_window(self):
+        """Close this window if a script opened it (a popup); the browser ignores it elsewhere."""
+        window.close()
 
     def current_path(self):
         location = window.location

@@ -20,12 +20,13 @@ from .errors import (
     LoginRequiredError,
     NetworkError,
     PopupBlockedError,
+    StateMismatchError,
     TokenExpiredError,
     describe,
 )
 from .events import Events
 from .pending_login import STATE_BYTES, STATE_TTL, PendingLogin, PendingLogins, new_state
-from .popup import PopupMarks, answer_message
+from .popup import POPUP_LOGIN, PopupMarks, answer_message
 from .providers import check_api_base
 from .return_to import safe_return_to
 from .storage import MemoryStorage
@@ -185,10 +186,10 @@ class ImplicitFlow:
         login = self._start_login(return_to)
         self._env.navigate(self.provider.authorization_url(login.state))
 
-    def _start_login(self, return_to):
+    def _start_login(self, return_to, identity=""):
         now = self._env.now()
         login = PendingLogin(new_state(self._env.random_bytes(STATE_BYTES)),
-                             self.provider.identity, now, safe_return_to(return_to))
+                             self.provider.identity + identity, now, safe_return_to(return_to))
         self._pending.purge(now)
         self._pending.add(login)
         return login
@@ -206,16 +207,19 @@ class ImplicitFlow:
                 or not 0 < timeout <= MAX_TIMER_SECONDS):
             raise ConfigurationError("timeout must be a number of seconds above 0 and up to "
                                      + str(MAX_TIMER_SECONDS) + ", got " + describe(timeout))
-        login = self._start_login(return_to)
-        self._popups.purge(login.created_at)
-        self._popups.add(login.state, login.created_at)
-        popup = fragment = None
+        popup = login = fragment = None
         try:
-            popup = self._env.open_popup(self.provider.authorization_url(login.state))
+            # Opened empty, before the login exists: the browser gives a popup a copy of this
+            # tab's sessionStorage, and a popup holding the login could finish it alone.
+            popup = self._env.open_popup()
             if popup is None:
                 raise PopupBlockedError(
                     "The browser blocked the sign-in popup: call login_popup() from a click "
                     "handler, or allow popups for this site")
+            login = self._start_login(return_to, POPUP_LOGIN)
+            self._popups.purge(login.created_at)
+            self._popups.add(login.state, login.created_at)
+            popup.go(self.provider.authorization_url(login.state))
 
             def is_ours(fragment):
                 return fragment_state(fragment) == login.state
@@ -229,9 +233,10 @@ class ImplicitFlow:
             # finish a sign-in the opener has given up on.
             if popup is not None:
                 popup.close()
-            self._popups.remove(login.state)
-            if fragment is None:
-                self._pending.discard(login.state)
+            if login is not None:
+                self._popups.remove(login.state)
+                if fragment is None:
+                    self._pending.discard(login.state)
         return self._finish_login(fragment)
 
     def handle_redirect(self):
@@ -260,13 +265,23 @@ class ImplicitFlow:
         """Check an answer against this flow's pending login and store its token.
 
         An answer to another flow's login returns None, and one taken from the page
-        stays there for that flow.
+        stays there for that flow. A popup's login is taken only by its opener's wait.
         """
         now = self._env.now()
+        identity = self.provider.identity
         try:
             params = parse_fragment(fragment)
-            login = self._pending.take(params.get("state"), now, self.provider.identity)
+            state = params.get("state")
+            login = self._pending.take(state, now,
+                                       identity + ("" if taken_from_page else POPUP_LOGIN))
             if login is None:
+                if taken_from_page and self._pending.take(state, now, identity + POPUP_LOGIN):
+                    # A popup's copy of its login (the browser copies the opener's
+                    # sessionStorage), with no mark: the opener gave up on it.
+                    self._env.close_window()
+                    raise StateMismatchError(
+                        "abandoned", "The window that opened this sign-in popup stopped "
+                        "waiting for it: nothing was stored; start the sign-in again")
                 return None
             if taken_from_page:
                 self._env.release_fragment()

@@ -14,6 +14,10 @@ POPUP_PREFIX = "implicitflow.popup."
 #: The BroadcastChannel (same origin only, by the browser's rules) popups answer on.
 CHANNEL_NAME = "implicitflow.popup"
 
+#: Added to the provider identity of a popup's pending login: only the opener's wait takes
+#: it, never a callback page (a popup can hold a copy of the opener's sessionStorage).
+POPUP_LOGIN = "&popup=1"
+
 #: A message from a popup's callback: this prefix, then the fragment it received.
 ANSWER_PREFIX = "implicitflow.popup-answer "
 

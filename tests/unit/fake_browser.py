@@ -64,12 +64,15 @@ class FakeBrowser:
     opened_popups = ()
     sent_to_opener = ()
 
-    def open_popup(self, url):
+    def open_popup(self):
         if self.blocks_popups:
             return None
-        popup = FakePopup(url)
+        popup = FakePopup(self)
         self.opened_popups = (*self.opened_popups, popup)
         return popup
+
+    def popup_went_to(self, popup, url):
+        """A test's hook: the opener sent `popup` to `url` (the provider's authorize URL)."""
 
     async def popup_answer(self, popup, is_ours, timeout):
         for fragment in self.popup_answers:
@@ -79,6 +82,11 @@ class FakeBrowser:
 
     def answer_opener(self, message):
         self.sent_to_opener = (*self.sent_to_opener, message)
+
+    window_closed = False
+
+    def close_window(self):
+        self.window_closed = True
 
     # clock, randomness, storage
     def now(self):
@@ -152,11 +160,21 @@ class FakeBrowser:
 
 
 class FakePopup:
-    """The opener's handle on a popup it opened."""
+    """The opener's handle on a popup it opened, and the popup's own `browser`: like
+    Chromium's, it shares the opener's localStorage and starts with a copy of its
+    sessionStorage, taken when the popup opens."""
 
-    def __init__(self, url):
-        self.url = url
+    def __init__(self, opener):
+        self.opener = opener
+        self.browser = FakeBrowser("about:blank", opener.clock)
+        self.browser.local = opener.local
+        for key in opener.session.keys():
+            self.browser.session.set(key, opener.session.get(key))
         self.closed_by_opener = False
+
+    def go(self, url):
+        self.browser.arrive(url)
+        self.opener.popup_went_to(self, url)
 
     def closed(self):
         return self.closed_by_opener

@@ -4,11 +4,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from implicitflow import ConfigurationError, ImplicitFlow, PopupBlockedError, PopupTimeoutError
+from implicitflow import (
+    ConfigurationError,
+    ImplicitFlow,
+    PopupBlockedError,
+    PopupTimeoutError,
+    StateMismatchError,
+)
 from implicitflow.popup import ANSWER_PREFIX
 
 from .conftest import REDIRECT_URI, state_of
-from .fake_browser import FakeBrowser, FakePopup
 from .test_flow import run
 
 
@@ -17,11 +22,10 @@ def answer(state, token="tok-123"):
 
 
 def test_the_answer_for_this_logins_state_signs_in(flow, browser):
-    def answers_when_opened(url):  # a forged answer for another state comes first
+    def answers_when_opened(popup, url):  # a forged answer for another state comes first
         browser.popup_answers = [answer("e" * 64, "forged"), answer(state_of(url))]
-        return FakePopup(url)
 
-    browser.open_popup = answers_when_opened
+    browser.popup_went_to = answers_when_opened
 
     result = run(flow.login_popup(return_to="/inbox"))
 
@@ -71,20 +75,50 @@ def test_any_failure_while_waiting_closes_the_popup_and_forgets_the_login(flow, 
     assert browser.session.keys() == [] and browser.local.keys() == []
 
 
-def test_the_popups_callback_hands_the_answer_to_its_opener(provider):
-    opener, popup = FakeBrowser(), FakeBrowser()
-    popup.local = opener.local  # one origin: the popup shares localStorage, not sessionStorage
-    opener_flow = ImplicitFlow(provider, environment=opener)
+def test_the_popups_callback_hands_the_answer_to_its_opener(flow, browser, provider):
+    def the_provider_answers(popup, url):
+        popup.browser.arrive(REDIRECT_URI + answer(state_of(url)))
+        assert ImplicitFlow(provider, environment=popup.browser).handle_redirect() is None
+        browser.popup_answers = [m[len(ANSWER_PREFIX):] for m in popup.browser.sent_to_opener]
 
-    def the_provider_answers(url):
-        popup.arrive(REDIRECT_URI + answer(state_of(url)))
-        assert ImplicitFlow(provider, environment=popup).handle_redirect() is None
-        opener.popup_answers = [message[len(ANSWER_PREFIX):] for message in popup.sent_to_opener]
-        return FakePopup(url)
+    browser.popup_went_to = the_provider_answers
 
-    opener.open_popup = the_provider_answers
-
-    result = run(opener_flow.login_popup())
+    result = run(flow.login_popup())
 
     assert result.token.access_token == "tok-123"
+    popup = browser.opened_popups[0].browser
     assert "#" not in popup.url and popup.session.keys() == []  # nothing of it kept in the popup
+
+
+def consent_after_the_opener_gave_up(flow, browser, provider):
+    """The opener times out; then the user allows in the popup, still open (COOP cut it off)."""
+    with pytest.raises(PopupTimeoutError):
+        run(flow.login_popup())
+    popup = browser.opened_popups[0]
+    popup.browser.arrive(REDIRECT_URI + answer(state_of(popup.browser.url)))
+    with pytest.raises(StateMismatchError) as refused:
+        ImplicitFlow(provider, environment=popup.browser).handle_redirect()
+    for tab in browser, popup.browser:
+        assert ImplicitFlow(provider, environment=tab).token is None
+        assert not [k for k in tab.session.keys() if k.startswith("implicitflow.token.")]
+    return popup.browser, refused.value.reason
+
+
+def test_the_popup_gets_no_copy_of_its_login_so_it_cannot_sign_in_alone(flow, browser, provider):
+    popup, reason = consent_after_the_opener_gave_up(flow, browser, provider)
+
+    assert reason == "unknown"  # the popup's sessionStorage never held the login
+
+
+def test_a_popup_holding_a_copy_of_its_login_refuses_it_and_closes(flow, browser, provider):
+    def copies_the_session_late(popup, url):  # a browser that copies when the popup navigates
+        for key in browser.session.keys():
+            popup.browser.session.set(key, browser.session.get(key))
+
+    browser.popup_went_to = copies_the_session_late
+
+    popup, reason = consent_after_the_opener_gave_up(flow, browser, provider)
+
+    assert reason == "abandoned" and popup.window_closed
+    assert not [k for k in popup.session.keys() if k.startswith("implicitflow.pending.")]
+
