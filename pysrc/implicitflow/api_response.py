@@ -1,7 +1,7 @@
 """Turning an API answer into data or a typed error: GetResponse's error body, and the
 RFC 6750 3.1 error codes of any other provider (in `WWW-Authenticate` or the body)."""
 
-from .errors import ApiError, InsufficientScopeError, RateLimitedError, TokenExpiredError
+from .errors import ApiError, InsufficientScopeError, RateLimitedError, TokenExpiredError, redact
 
 #: GetResponse: "Problem during authentication process" (expired or unknown token).
 AUTHENTICATION_PROBLEM = 1014
@@ -56,12 +56,13 @@ def bearer_challenge(header):
     return params
 
 
-def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None):
+def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None, token=None):
     """Return `body` for a 2xx answer, else raise the error it describes.
 
     `body` is the parsed JSON (or None when the answer had none or was not
     JSON); `rate_limit_reset` is the `X-RateLimit-Reset` header and
-    `www_authenticate` the `WWW-Authenticate` header, if any.
+    `www_authenticate` the `WWW-Authenticate` header, if any. What the server says is
+    passed on without `token` (the credential the request carried) or any "Bearer <...>".
     """
     if 200 <= status < 300:
         return body
@@ -81,6 +82,9 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
             error = message = None
     if not isinstance(message, str):
         message = None
+    reset = scalar(context.get("timeToReset")) or rate_limit_reset
+    code, message, more_info, error, reset = [
+        redact(value, token) for value in (code, message, more_info, error, reset)]
     # GetResponse answers 401 for 1014 in every example, 403 on one docs page: accept both.
     # A 401 without GetResponse's body is how any other provider says the same.
     if ((code == AUTHENTICATION_PROBLEM and status in (401, 403)) or error == "invalid_token"
@@ -93,5 +97,5 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
         raise InsufficientScopeError(status, None, message, None, error)
     if status == 429 or code == QUOTA_REACHED:
         raise RateLimitedError(status, code, message, more_info,
-                               reset=scalar(context.get("timeToReset")) or rate_limit_reset)
+                               reset=reset)
     raise ApiError(status, code, message, more_info, error)

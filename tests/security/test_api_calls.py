@@ -2,6 +2,8 @@
 machine; and what the API says about it (RFC 6750 3.1 error codes) comes back typed."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from implicitflow import (
     ApiError,
@@ -13,11 +15,15 @@ from implicitflow import (
     TokenExpiredError,
     getresponse,
 )
+from implicitflow.api_response import read_api_response
+from implicitflow.errors import REDACTED, redact
 from tests.unit.conftest import REDIRECT_URI, return_from_provider
 from tests.unit.fake_browser import FakeBrowser
 from tests.unit.test_flow import run
 
 API_BASE = "https://api.getresponse.com/v3"
+#: RFC 6750's b64token.
+TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/="
 
 
 @pytest.fixture
@@ -121,6 +127,56 @@ def test_error_fields_hold_only_json_strings_numbers_booleans_and_null(signed_in
         "name": "RateLimitedError", "kind": "rate_limited", "http_status": 429, "code": 1015,
         "message": "The API answered HTTP 429 with code 1015", "more_info": None, "error": None,
         "reset": "60"}
+
+
+#: Error answers from a server that echoes the credential it was sent ("tok-123").
+ECHOES = [
+    (401, {"httpStatus": 401, "code": 1014, "message": "Bearer tok-123 is unknown"}, {}),
+    (400, {"httpStatus": 400, "code": 1000, "message": "Authorization: Bearer tok-123",
+           "moreInfo": "https://docs.example/errors?auth=Bearer%20x Bearer tok-123"}, {}),
+    (429, {"httpStatus": 429, "code": 1015, "message": "quota of BEARER tok-123",
+           "context": {"timeToReset": "after bearer\ttok-123"}}, {}),
+    (400, {"error": "invalid_request", "error_description": "'Bearer tok-123' is malformed"}, {}),
+    (401, None, {"WWW-Authenticate": 'Bearer error="invalid_token", '
+                                     'error_description="Bearer tok-123 expired"'}),
+    (403, None, {"WWW-Authenticate": 'Bearer error="insufficient_scope Bearer tok-123"'}),
+]
+
+
+@pytest.mark.parametrize("status, body, headers", ECHOES)
+def test_a_credential_the_server_echoes_is_redacted_from_its_error(signed_in, tab, status, body,
+                                                                  headers, security_report):
+    tab.answer(status, body, headers=headers)
+
+    with pytest.raises(ApiError if status != 401 else TokenExpiredError) as caught:
+        run(signed_in.fetch("/accounts"))
+    exposed = [str(caught.value), caught.value.message, *caught.value.to_dict().values()]
+    assert "[redacted]" in " ".join(str(value) for value in exposed)
+    assert not [value for value in exposed if "tok-123" in str(value)]
+    name = "API errors echoing 'Bearer <token>': token redacted from message and every field"
+    security_report[name] = security_report.get(name, 0) + 1
+
+
+def test_the_token_itself_is_redacted_wherever_the_server_puts_it():
+    body = {"httpStatus": 429, "code": "tok-123", "message": "token tok-123 is over quota",
+            "moreInfo": "https://docs.example/?token=tok-123", "context": {"timeToReset": "tok-123"}}
+
+    with pytest.raises(RateLimitedError) as caught:
+        read_api_response(429, body, token="tok-123")
+    assert caught.value.to_dict() == {
+        "name": "RateLimitedError", "kind": "rate_limited", "http_status": 429,
+        "code": "[redacted]",
+        "message": "The API answered HTTP 429 with code [redacted]: token [redacted] is over quota",
+        "more_info": "https://docs.example/?token=[redacted]", "error": None, "reset": "[redacted]"}
+
+
+@given(st.text(alphabet=TOKEN_CHARACTERS, min_size=1), st.text(), st.text(),
+       st.sampled_from(["Bearer ", "bearer  ", "BEARER\t"]))
+def test_no_credential_after_bearer_survives_in_any_text(credential, before, after, scheme):
+    text = redact(before + scheme + credential + (" " + after if after else ""))
+
+    assert scheme + REDACTED in text
+    assert (before + scheme + credential) not in text
 
 
 @pytest.mark.browser

@@ -2,6 +2,8 @@
 synchronous failures thrown as Error objects with name, kind and message, with no Python
 traceback in the console."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -24,7 +26,7 @@ def signed_in(js_page):
     js_page.open()
     js_page.page.evaluate("flow.login()")
     js_page.page.get_by_role("button", name="Allow").click()
-    js_page.arrived()
+    return js_page.arrived()
 
 
 def test_fetch_gives_javascript_what_json_parse_makes_of_the_body(js_page):
@@ -184,3 +186,23 @@ def test_a_proto_key_in_an_error_body_reaches_no_error_field(js_page, security_r
     assert seen == {"kind": "rate_limited", "code": 1015, "moreInfo": None, "reset": None,
                     "plain": True, "hoisted": False}
     security_report["API error fields holding a __proto__ object"] = "dropped, nothing hoisted"
+
+
+def echo_credential(route):
+    """An API that quotes the credential it was sent back in its errors, bare and whole."""
+    sent = route.request.headers["authorization"]
+    route.fulfill(status=401, content_type="application/json", body=json.dumps({
+        "httpStatus": 401, "code": 1014, "message": f"token {sent[7:]} refused ({sent})",
+        "moreInfo": f"https://docs.example/?token={sent[7:]}"}))
+
+
+def test_a_credential_the_api_echoes_is_redacted_from_the_error(js_page, security_report):
+    js_page.page.route("**/api/getresponse/echo", echo_credential)
+    token = signed_in(js_page)["accessToken"]
+
+    error = js_page.page.evaluate("flow.fetch('/echo').then(() => null, (error) => error)")
+
+    assert error["kind"] == "token_expired" and "[redacted]" in error["message"]
+    assert not [name for name, value in error.items() if token in str(value)]
+    security_report["API errors echoing the token, seen from JavaScript"] = (
+        "token redacted from message and every field")
