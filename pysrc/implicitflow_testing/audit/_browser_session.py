@@ -19,6 +19,10 @@ from implicitflow_testing.harness._page_watch import PageWatch
 #: The function hostile payloads call if the app lets them run as script.
 PROBE = "__implicitflowAuditProbe"
 STOPPED_AT_PROVIDER = "<!doctype html><title>audit: stopped at the provider</title>"
+#: How long the app must stay quiet (no request sent, no dialog, no probe call, no change between
+#: signed in and out) before what it did with a callback is judged: an app may handle the
+#: fragment on a timer, after it has shown a state and its network has gone idle.
+QUIET_SECONDS = 2.0
 
 
 class StepFailed(RuntimeError):
@@ -214,10 +218,12 @@ class BrowserSession:
             return False
 
     def visit(self, url):
-        """Open `url` as a fresh load (even when only the fragment differs) and let it settle."""
+        """Open `url` as a fresh load (even when only the fragment differs), let it settle, and
+        return once the app has been quiet for QUIET_SECONDS."""
         self.page.goto("about:blank")
         self.page.goto(url)
         self.settle()
+        self.wait_quiet()
 
     def settle(self):
         """Wait until the app shows one of its two states and its network is quiet."""
@@ -230,6 +236,20 @@ class BrowserSession:
             self.page.wait_for_load_state("networkidle")
         except PlaywrightTimeoutError:  # polling apps never go quiet
             pass
+
+    def wait_quiet(self):
+        """Wait until nothing the audit watches has changed for QUIET_SECONDS, or for the step's
+        timeout (an app that polls is never quiet)."""
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        seen, quiet_since = self._activity(), time.monotonic()
+        while time.monotonic() - quiet_since < QUIET_SECONDS and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+            now = self._activity()
+            if now != seen:
+                seen, quiet_since = now, time.monotonic()
+
+    def _activity(self):
+        return len(self.requests), len(self.dialogs), len(self.probe_calls), self.is_signed_in()
 
     def is_signed_in(self):
         return self._locator(self.target.signed_in).count() > 0

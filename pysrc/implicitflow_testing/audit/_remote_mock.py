@@ -46,5 +46,9 @@ class RemoteMock:
     def requests(self):
         return self._call("GET", "/_mock/requests")["requests"]
 
+    def requests_after(self, number):
+        """The log after entry `number`: {"requests", "newest", "lost"} (see `entries_after`)."""
+        return self._call("GET", f"/_mock/requests?after={int(number)}")
+
     def close(self):
         self._client.close()

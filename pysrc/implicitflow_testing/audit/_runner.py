@@ -18,9 +18,30 @@ from implicitflow_testing.audit._browser_session import (
 from implicitflow_testing.audit._checks import CHECKS
 from implicitflow_testing.audit._remote_mock import MockUnreachable, RemoteMock
 from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult
+from implicitflow_testing.mock._request_log import entries_after, fingerprint
 
 #: A same-origin page the observed sign-in moves to last, to read what it is told of the app.
 NEXT_PAGE_PATH = "/.well-known/implicitflow-audit-next-page"
+
+
+class MockLogOverflowed(StepFailed):
+    """The mock dropped entries of its log before the audit read them: what they record (the
+    API calls an app made, with which token) is unknown."""
+
+    def __init__(self, mark):
+        super().__init__(
+            f"the log overflowed: the mock dropped requests it received after its log entry "
+            f"#{mark} before the audit read them (its log keeps only the latest requests), so the "
+            "calls the app made are unknown; give the audit a mock that nothing else is using")
+
+
+def read_mock_log(mock, after):
+    """`mock`'s log after entry number `after`: {"requests", "newest", "lost"} (see
+    `entries_after`), from a `RemoteMock` through its HTTP control, from a `MockServer` directly."""
+    if isinstance(mock, RemoteMock):
+        return mock.requests_after(after)
+    with mock.state.lock:
+        return entries_after(mock.state.requests, after)
 
 
 @dataclass(frozen=True)
@@ -48,6 +69,7 @@ class ObservedSignIn:
     token: str = ""
     seconds: float = 0.0
     api_calls: list = field(default_factory=list)
+    log_overflow: str = ""  # why the mock's part of the evidence is missing, if it is
     requests: list = field(default_factory=list)
     places: dict = field(default_factory=dict)
 
@@ -61,6 +83,7 @@ class AuditRun:
         self.mock = target.mock
         self._observed = None
         self._attacker_callback = None
+        self._newest_entry = 0
 
     def session(self, install_clock=False):
         return BrowserSession(self.browser, self.target, install_clock)
@@ -71,14 +94,27 @@ class AuditRun:
     # -- the mock's log -----------------------------------------------------------------
 
     def mock_mark(self):
-        return len(self.mock.requests())
+        """The number of the mock's newest log entry: what it receives next comes after it."""
+        self._newest_entry = read_mock_log(self.mock, self._newest_entry)["newest"]
+        return self._newest_entry
 
-    def api_calls_since(self, mark):
-        """API calls the mock received since `mark` that carried an Authorization header."""
+    def mock_entries_since(self, mark):
+        """The mock's log entries after `mark`; MockLogOverflowed if some were dropped unread."""
+        answer = read_mock_log(self.mock, mark)
+        if answer["lost"]:
+            raise MockLogOverflowed(mark)
+        return answer["requests"]
+
+    def api_calls(self, entries, token=None):
+        """The API calls among `entries` that carried an Authorization header (`token`, if given)."""
         api_path = urlsplit(self.mock.api_base).path + "/"
-        return [entry for entry in self.mock.requests()[mark:]
+        return [entry for entry in entries
                 if entry["path"].startswith(api_path) and not entry["path"].endswith("/token")
-                and entry.get("authorization")]
+                and entry.get("authorization")
+                and (token is None or entry.get("authorization_fingerprint") == fingerprint(token))]
+
+    def api_calls_since(self, mark, token=None):
+        return self.api_calls(self.mock_entries_since(mark), token)
 
     # -- scenes -------------------------------------------------------------------------
 
@@ -127,14 +163,18 @@ class AuditRun:
             page.wait_for_url(next_page)
             referrer = page.evaluate("document.referrer")
             history = session.context.new_cdp_session(page).send("Page.getNavigationHistory")
-            seen.api_calls = self.api_calls_since(mark)
+            try:
+                logged = self.mock_entries_since(mark)
+            except MockLogOverflowed as error:
+                logged, seen.log_overflow = [], str(error)
+            seen.api_calls = self.api_calls(logged, seen.token)
             seen.requests = list(session.requests)
             seen.places = {
                 "the address bar": address_bar,
                 "the history entries": [entry["url"] for entry in history["entries"]],
                 "the next page's document.referrer": [referrer],
                 "the Referer headers": [r.headers.get("referer", "") for r in session.requests]
-                + [entry.get("referer", "") for entry in self.mock.requests()[mark:]],
+                + [entry.get("referer", "") for entry in logged],
                 "the performance timeline": timeline,
                 "the console": session.console,
                 "localStorage": local_storage,

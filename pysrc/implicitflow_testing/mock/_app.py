@@ -20,7 +20,7 @@ from implicitflow_testing.mock import _getresponse_api as getresponse_api
 from implicitflow_testing.mock._access_policy import AccessPolicy
 from implicitflow_testing.mock._connection_limits import Limits, drain_limit, read_limited
 from implicitflow_testing.mock._oauth_server import MockAuthorizationServer, ParsedRequest
-from implicitflow_testing.mock._request_log import start_entry
+from implicitflow_testing.mock._request_log import entries_after, entry_number, start_entry
 from implicitflow_testing.mock._state import Client, MockState, User
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -622,8 +622,12 @@ class MockApp:
         return json_response({"offset": self.state.clock.offset})
 
     async def control_requests(self, request):
+        try:
+            after = entry_number(request.query_params.get("after", "0"))
+        except ValueError:
+            raise BadRequest("after must be a log entry's number (a whole number >= 0)") from None
         with self.state.lock:
-            return json_response({"requests": list(self.state.requests)})
+            return json_response(entries_after(self.state.requests, after))
 
 
 def unknown_credentials():
@@ -659,5 +663,5 @@ CONTROLS = [
      "python": "enforce_documented_limits(True)"},
     {"method": "POST", "path": "/_mock/clock", "body": {"advance": 600},
      "python": "clock.advance(seconds)"},
-    {"method": "GET", "path": "/_mock/requests", "python": "requests()"},
+    {"method": "GET", "path": "/_mock/requests", "query": {"after": 0}, "python": "requests()"},
 ]

@@ -82,6 +82,11 @@ async function showSignedIn(token) {
   } else if (answer.ok) {
     $("email").textContent = (await answer.json()).email;
   }
+  if (holes.has("flood-mock-log")) {
+    // 100 more requests push the call above out of a mock's log that keeps fewer
+    // (test_log_overflow.py): the audit must say it cannot judge, not pass the app.
+    await Promise.all(Array.from({length: 100}, () => fetch(config.apiBase + "/accounts")));
+  }
 }
 
 $("sign-in").addEventListener("click", signIn);
