@@ -92,3 +92,36 @@ def test_bad_arguments_are_refused_before_the_browser_is_used(arguments, message
     app_url, sign_in, signed_in, *only = arguments
     with pytest.raises(ValueError, match=re.escape(message)):
         run_audit(None, app_url, sign_in, signed_in, "http://127.0.0.1:9", only=only[0] if only else None)
+
+
+def test_control_characters_in_evidence_are_escaped_where_the_result_is_made(tmp_path):
+    from implicitflow_testing.audit._checks import Check
+    from implicitflow_testing.audit._runner import judged
+
+    # What a hostile app puts in a dialog or an error: a terminal title, clear screen, NUL,
+    # a bidirectional override, a lone surrogate.
+    hostile = "\x1b]0;owned\x07\x1b[2J\x00\u202eevil\ud800"
+    check = Check("denied-sign-in", "Stays signed out.", "RFC 6749 4.2.2.1",
+                  lambda run: ("fail", f"dialogs: alert: {hostile}"))
+
+    result = judged(check, None)
+    report = AuditReport("http://127.0.0.1:3000/", [result])
+    report.write_junit(tmp_path / "a.xml")
+    report.write_json(tmp_path / "a.json")
+
+    escaped = r"dialogs: alert: \x1b]0;owned\x07\x1b[2J\x00\u202eevil\ud800"
+    assert result.evidence == escaped
+    assert escaped in report.table() and "\x1b" not in report.table()
+    failure = ElementTree.parse(tmp_path / "a.xml").getroot().find("testcase/failure")
+    assert failure.text.startswith(escaped)
+    assert json.loads((tmp_path / "a.json").read_text())["checks"][0]["evidence"] == escaped
+
+
+def test_notes_about_the_whole_audit_are_in_the_table_json_and_junit(report, tmp_path):
+    report.notes = ["Chromium's sandbox is OFF: a reason."]
+    report.write_json(tmp_path / "a.json")
+    report.write_junit(tmp_path / "a.xml")
+
+    assert report.table().splitlines()[1] == "note: Chromium's sandbox is OFF: a reason."
+    assert json.loads((tmp_path / "a.json").read_text())["notes"] == report.notes
+    assert ElementTree.parse(tmp_path / "a.xml").getroot().find("system-out").text == report.notes[0]

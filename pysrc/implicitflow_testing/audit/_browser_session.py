@@ -2,7 +2,8 @@
 
 The audit judges an app only by what anyone could observe: the requests its pages send (with
 their headers), its console, uncaught errors, dialogs, the mock's redirects, and calls of a probe
-function that hostile payloads try to run. Nothing here knows how the app is written.
+function that hostile payloads try to run (its name is chosen per audit, so an app cannot look
+for it to tell that it is audited). Nothing here knows how the app is written.
 """
 
 import time
@@ -14,10 +15,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
 from implicitflow_testing.harness._app_under_test import sign_in_pages
+from implicitflow_testing.harness._chromium import running_as_root
 from implicitflow_testing.harness._page_watch import PageWatch
 
-#: The function hostile payloads call if the app lets them run as script.
-PROBE = "__implicitflowAuditProbe"
+SANDBOX_STATUS_PAGE = "chrome://sandbox"
 STOPPED_AT_PROVIDER = "<!doctype html><title>audit: stopped at the provider</title>"
 #: How long the app must stay quiet (no request sent, no dialog, no probe call, no change between
 #: signed in and out) before what it did with a callback is judged: an app may handle the
@@ -69,7 +70,7 @@ class BrowserSession:
     mock answer but keeps its redirect from loading (an attacker keeping a callback URL).
     """
 
-    def __init__(self, browser, target, install_clock=False):
+    def __init__(self, browser, target, probe, install_clock=False):
         self.target = target
         self.mock = target.mock
         # An app may send people to GetResponse's real sign-in page (as with `serve_app`): the
@@ -86,7 +87,8 @@ class BrowserSession:
         self.gate = "pass"
         self.context.on("request", self._on_request)
         self.context.on("response", self._on_response)
-        self.context.expose_function(PROBE, lambda source: self.probe_calls.append(source))
+        # `probe`: the name of the function hostile payloads call if they run as script.
+        self.context.expose_function(probe, lambda source: self.probe_calls.append(source))
         self.context.route(self._is_authorize_url, self._at_provider)
         if install_clock:
             self.context.clock.install()
@@ -256,6 +258,26 @@ class BrowserSession:
 
     def requests_since(self, mark):
         return self.requests[mark:]
+
+
+def sandbox_notes(browser):
+    """A line for the report when pages in `browser` run outside Chromium's sandbox, as its
+    chrome://sandbox page tells (the launch flags of a browser given to the audit are unknown)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(SANDBOX_STATUS_PAGE)
+        status = page.inner_text("body")
+    except PlaywrightError as error:
+        return [f"Chromium's sandbox: unknown, {SANDBOX_STATUS_PAGE} did not load ({first_line(error)})"]
+    finally:
+        context.close()
+    if "You are adequately sandboxed" in status:
+        return []
+    why = ("the audit runs as root, where Chromium's sandbox cannot start" if running_as_root()
+           else "this Chromium was started without it (--no-sandbox) or cannot use it here")
+    return [f"Chromium's sandbox is OFF: {why}. The audited app's pages run unconfined; audit "
+            "apps you do not trust as an ordinary user."]
 
 
 def page_error_summary(error):

@@ -10,11 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from implicitflow_testing.audit._browser_session import (
-    PROBE,
-    fragment_fields,
-    page_error_summary,
-)
+from implicitflow_testing.audit._browser_session import fragment_fields, page_error_summary
 from implicitflow_testing.audit._report import FAIL, PASS, WARN
 
 
@@ -145,8 +141,8 @@ def callback_replay_rejected(run):
 
 # -- hostile input -----------------------------------------------------------------------
 
-def hostile(field):
-    call = f"{PROBE}('{field}')"
+def hostile(probe, field):
+    call = f"{probe}('{field}')"
     return (f'"><img src=x onerror="{call};alert(\'{field}\')">'
             f"<svg onload=\"{call}\"></svg><script>{call}</script>")
 
@@ -158,7 +154,8 @@ def error_response_runs_no_script(run):
     with run.session() as session:
         request = session.stop_at_provider()
         callback = with_fragment(request.get("redirect_uri") or run.target.app_url, {
-            "error": hostile("error"), "error_description": hostile("error_description"),
+            "error": hostile(run.probe, "error"),
+            "error_description": hostile(run.probe, "error_description"),
             "state": request.get("state", "")})
         session.visit(callback)
         ran, dialogs = sorted(set(session.probe_calls)), list(session.dialogs)

@@ -2,11 +2,22 @@
 writes JSON and JUnit XML, and fails a pytest test with the reasons."""
 
 import json
+import re
 import textwrap
 from dataclasses import asdict, dataclass, field
 from xml.etree import ElementTree
 
 PASS, FAIL, WARN = "pass", "fail", "warn"
+
+#: What a report must not carry as it is: C0 and C1 controls (terminal escape sequences; not
+#: allowed in XML), lone surrogates and U+FFFE / U+FFFF (not XML either), and bidirectional
+#: overrides (they reorder what a terminal shows).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def escape_unprintable(text):
+    """`text` with each unprintable character written as its escape: ESC as \\x1b."""
+    return UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class AuditReport:
     app: str
     checks: list = field(default_factory=list)
     seconds: float = 0.0
+    notes: list = field(default_factory=list)  # about the whole audit (e.g. the sandbox is off)
 
     @property
     def failed_ids(self):
@@ -52,7 +64,8 @@ class AuditReport:
         """The report as aligned text: check, verdict, evidence (wrapped)."""
         shown = [c for c in self.checks if only is None or c.verdict in only]
         width = max([len(c.id) for c in shown] + [5])
-        lines = [f"implicitflow-audit: {self.app}", f"{'check':<{width}}  verdict  evidence"]
+        lines = [f"implicitflow-audit: {self.app}", *(f"note: {note}" for note in self.notes),
+                 f"{'check':<{width}}  verdict  evidence"]
         for check in shown:
             wrapped = textwrap.wrap(check.evidence, 100 - width) or [""]
             lines.append(f"{check.id:<{width}}  {check.verdict.upper():<7}  {wrapped[0]}")
@@ -72,7 +85,7 @@ class AuditReport:
             raise AuditFailed(f"{self.app} failed {len(self.failed_ids)} checks:\n{details}")
 
     def to_json(self):
-        return {"app": self.app, "seconds": round(self.seconds, 2),
+        return {"app": self.app, "seconds": round(self.seconds, 2), "notes": self.notes,
                 "checks": [{key: value for key, value in asdict(check).items() if key != "seconds"}
                            for check in self.checks]}
 
@@ -94,4 +107,6 @@ class AuditReport:
                 failure.text = f"{check.evidence}\n{check.reference}"
             elif check.verdict == WARN:
                 ElementTree.SubElement(case, "system-out").text = f"WARNING: {check.evidence}"
+        if self.notes:
+            ElementTree.SubElement(suite, "system-out").text = "\n".join(self.notes)
         ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

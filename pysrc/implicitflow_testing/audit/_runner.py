@@ -2,6 +2,7 @@
 `audit_app()` starting its own Chromium."""
 
 import contextlib
+import secrets
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -14,10 +15,11 @@ from implicitflow_testing.audit._browser_session import (
     first_line,
     fragment_fields,
     origin_of,
+    sandbox_notes,
 )
 from implicitflow_testing.audit._checks import CHECKS
 from implicitflow_testing.audit._remote_mock import MockUnreachable, RemoteMock
-from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult
+from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult, escape_unprintable
 from implicitflow_testing.mock._request_log import entries_after, fingerprint
 
 #: A same-origin page the observed sign-in moves to last, to read what it is told of the app.
@@ -84,9 +86,12 @@ class AuditRun:
         self._observed = None
         self._attacker_callback = None
         self._newest_entry = 0
+        # The probe's name is new for each audit: an app that looks for a known name cannot
+        # tell that it is being audited and behave.
+        self.probe = "_" + secrets.token_hex(8)
 
     def session(self, install_clock=False):
-        return BrowserSession(self.browser, self.target, install_clock)
+        return BrowserSession(self.browser, self.target, self.probe, install_clock)
 
     def token_origins(self):
         return {origin_of(self.target.app_url), origin_of(self.mock.url), *self.target.token_origins}
@@ -200,22 +205,27 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
                              only)
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
                                         tuple(origin_of(origin) for origin in token_origins)))
-    report = AuditReport(app_url)
+    report = AuditReport(app_url, notes=sandbox_notes(browser))
     started = time.monotonic()
     for check in CHECKS:
-        if only is not None and check.id not in only:
-            continue
-        check_started = time.monotonic()
-        try:
-            verdict, evidence = check.judge(run)
-        except StepFailed as error:
-            verdict, evidence = FAIL, f"not judged: {error}"
-        except (PlaywrightError, MockUnreachable) as error:  # reported on the check it stopped
-            verdict, evidence = FAIL, f"not judged: {type(error).__name__}: {first_line(error)}"
-        report.checks.append(CheckResult(check.id, verdict, evidence, check.reference, check.reason,
-                                         time.monotonic() - check_started))
+        if only is None or check.id in only:
+            report.checks.append(judged(check, run))
     report.seconds = time.monotonic() - started
     return report
+
+
+def judged(check, run):
+    """The result of `check` on `run`. Its evidence quotes what the app controls (dialog text,
+    page errors), so control characters are escaped here, once, for terminals and XML."""
+    started = time.monotonic()
+    try:
+        verdict, evidence = check.judge(run)
+    except StepFailed as error:
+        verdict, evidence = FAIL, f"not judged: {error}"
+    except (PlaywrightError, MockUnreachable) as error:  # reported on the check it stopped
+        verdict, evidence = FAIL, f"not judged: {type(error).__name__}: {first_line(error)}"
+    return CheckResult(check.id, verdict, escape_unprintable(evidence), check.reference,
+                       check.reason, time.monotonic() - started)
 
 
 def audit_app(app_url, sign_in, signed_in, mock, headless=True, **options):

@@ -12,10 +12,8 @@ from pathlib import Path
 ENVIRONMENT_VARIABLE = "IMPLICITFLOW_CHROMIUM"
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-#: --no-sandbox because root in a container cannot use Chromium's sandbox; the rest stop
-#: background connections, which a machine without a network refuses one by one.
+#: Flags that stop background connections, which a machine without a network refuses one by one.
 CONTAINER_FLAGS = [
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
@@ -71,10 +69,18 @@ def find_chromium():
     )
 
 
+def running_as_root():
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def chromium_launch_args():
-    """Keyword arguments for `playwright.chromium.launch()`."""
+    """Keyword arguments for `playwright.chromium.launch()`.
+
+    Pages stay in Chromium's sandbox (apps under test or audit may be hostile) unless it cannot
+    start: as root Chromium refuses to start sandboxed. Playwright passes --no-sandbox unless
+    `chromium_sandbox` is true, so it is said either way."""
     executable, _ = find_chromium()
-    args = {"args": list(CONTAINER_FLAGS)}
+    args = {"args": list(CONTAINER_FLAGS), "chromium_sandbox": not running_as_root()}
     if executable:
         args["executable_path"] = executable
     return args
