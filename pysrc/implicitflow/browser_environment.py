@@ -322,6 +322,12 @@ def from_javascript(value):
     return javascript.JSON.parse(window.JSON.stringify(value))
 
 
+def json_data(value):
+    """Python data as JavaScript's JSON.parse makes it, like fetch() results: a big integer
+    is a number, not a BigInt that JSON.stringify refuses."""
+    return window.JSON.parse(javascript.JSON.stringify(value))
+
+
 def option(options, name, default=None):
     """`options[name]` of a JavaScript object, or `default` when absent, null or undefined.
     Own properties only: a polluted Object.prototype must not say where the token goes."""
@@ -347,10 +353,7 @@ _RETHROW_SOURCE = (
 
 def javascript_error(data):
     """A JavaScript `Error` carrying `data` ({name, kind, message, ...}) as properties."""
-    error = window.Error.new(data["message"])
-    for key, value in data.items():
-        setattr(error, key, to_javascript(value))
-    return error
+    return window.Object.assign(window.Error.new(data["message"]), json_data(data))
 
 
 def throwing(function, error_to_data):
@@ -377,7 +380,7 @@ def promise(run, error_to_data):
             try:
                 resolve(to_javascript(await run()))
             except Exception as error:
-                reject(to_javascript(error_to_data(error)))
+                reject(json_data(error_to_data(error)))
 
         aio.run(settle())
 

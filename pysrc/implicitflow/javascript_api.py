@@ -101,7 +101,7 @@ def create(options=None):
     def on(name, callback):
         def forward(value):
             if isinstance(value, ImplicitFlowError):
-                callback(js.to_javascript(error_to_data(value)))
+                callback(js.json_data(error_to_data(value)))
             else:
                 callback(js.to_javascript(token_to_data(value)))
 

@@ -80,3 +80,22 @@ def test_the_readme_brython_example_signs_in(flow_page):
 
     flow_page.page.wait_for_function("document.getElementById('who').textContent.includes('@')")
     assert flow_page.page.locator("#who").inner_text() == "ada.lovelace@example.com"
+
+
+def test_an_error_event_carries_the_error_as_plain_data(js_page):
+    js_page.page.route("**/api/getresponse/offline", lambda route: route.abort())
+    js_page.open()
+    js_page.page.evaluate("flow.login()")
+    js_page.page.get_by_role("button", name="Allow").click()
+    js_page.arrived()
+
+    seen = js_page.page.evaluate("""async () => {
+      let event = null;
+      flow.on("error", (error) => { event = error; });
+      const rejected = await flow.fetch("/offline").then(() => null, (error) => error);
+      return {event, same: JSON.stringify(event) === JSON.stringify(rejected),
+              plain: Object.getPrototypeOf(event) === Object.prototype};
+    }""")
+
+    assert seen["event"]["name"] == "NetworkError" and seen["event"]["kind"] == "network_error"
+    assert seen["same"] is True and seen["plain"] is True

@@ -188,6 +188,20 @@ def test_a_proto_key_in_an_error_body_reaches_no_error_field(js_page, security_r
     security_report["API error fields holding a __proto__ object"] = "dropped, nothing hoisted"
 
 
+def test_error_fields_are_what_json_parse_makes_of_the_body(js_page):
+    body = '{"httpStatus": 400, "code": 12345678901234567890, "message": "Bad request"}'
+    js_page.page.route("**/api/getresponse/big", lambda route: route.fulfill(
+        status=400, content_type="application/json", body=body))
+    signed_in(js_page)
+
+    seen = js_page.page.evaluate("""async (body) => {
+      const error = await flow.fetch("/big").then(() => null, (error) => error);
+      return {same: error.code === JSON.parse(body).code, logged: JSON.stringify(error).length > 0};
+    }""", body)
+
+    assert seen == {"same": True, "logged": True}
+
+
 def echo_credential(route):
     """An API that quotes the credential it was sent back in its errors, bare and whole."""
     sent = route.request.headers["authorization"]
