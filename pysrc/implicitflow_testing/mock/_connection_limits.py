@@ -23,13 +23,21 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one mock server; every one can be changed when it starts."""
+    """Resource limits of one mock server; every one can be changed when it starts.
+
+    The `max_*` counts of what the mock remembers bound it under any load: past one, the oldest
+    entry is forgotten first (see MockState), and a forgotten token or code is answered as one
+    the mock never issued.
+    """
 
     max_header_bytes: int = 16384  # request line and headers of one request
     max_body_bytes: int = 65536  # any request body (form, JSON)
     header_timeout: float = 10.0  # seconds for a request's headers, or its body, to arrive
     max_connections: int = 512  # open at once; above it, those waiting on a client are closed
-    max_rate_buckets: int = 1024  # rate-limit counts kept (account, MAX domain); see MockState
+    max_tokens: int = 50000  # access tokens remembered; the first issued are forgotten first
+    max_refresh_tokens: int = 50000  # refresh tokens; the least recently issued go first
+    max_codes: int = 10000  # authorization codes not yet redeemed nor expired
+    max_rate_buckets: int = 1024  # rate-limit counts (account, MAX domain); least recent first
 
 
 def _plain_answer(status_line, message):

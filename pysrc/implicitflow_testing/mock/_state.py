@@ -2,6 +2,11 @@
 
 All of it sits behind one lock, since tests change switches from their own
 thread while the server answers on its event loop.
+
+What callers make it remember is bounded: codes, tokens, refresh tokens and rate-limit buckets are
+each kept in an `OldestFirst` store with a cap from `Limits`, and codes and tokens whose time is up
+are dropped when read and, a few at a time, as new ones arrive; nothing sweeps a whole store
+while a request waits.
 """
 
 import secrets
@@ -31,6 +36,12 @@ DEFAULT_LIFETIMES = {
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 REQUEST_LOG_SIZE = 10000
+#: How long an expired access token is still known, and answered as expired (401 / 1014 "The
+#: access token provided is expired"); after that it is forgotten, and answered as unknown.
+EXPIRED_TOKEN_MEMORY = 86400
+#: How many entries whose time is up each addition to a store drops from its oldest end, at most:
+#: the backlog drains faster than it grows, and no one request pays for all of it.
+PURGE_PER_ADD = 2
 DEFAULT_API_KEY = "demo-api-key"
 
 
@@ -168,16 +179,47 @@ class RateBucket:
 
 
 class OldestFirst(OrderedDict):
-    """A dict of at most `cap` entries: an entry added past the cap drops the oldest one."""
+    """A dict of at most `cap` entries, oldest first: an entry added past the cap drops the
+    oldest one, and an entry set again counts as new. With `gone(value, now)`, an entry whose
+    time is up is dropped when it is read (`get` answers as if it were not there), and each
+    addition drops up to PURGE_PER_ADD such entries from the oldest end."""
 
-    def __init__(self, cap):
+    def __init__(self, cap, clock=None, gone=None):
         super().__init__()
-        self.cap = cap
+        self.cap, self._clock, self._gone = cap, clock, gone
 
     def __setitem__(self, key, value):
         super().__setitem__(key, value)
+        self.move_to_end(key)
         while len(self) > self.cap:
             self.popitem(last=False)
+        if self._gone is not None:
+            now = self._clock.now()
+            for _ in range(PURGE_PER_ADD):
+                if not self or not self._gone(next(iter(self.values())), now):
+                    break
+                self.popitem(last=False)
+
+    def get(self, key, default=None):
+        value = super().get(key, default)
+        if value is not default and self._gone is not None and self._gone(value,
+                                                                          self._clock.now()):
+            del self[key]
+            return default
+        return value
+
+
+def code_expired(code, now):
+    return code.expires_at <= now
+
+
+def token_forgotten(token, now):
+    return token.expires_at + EXPIRED_TOKEN_MEMORY <= now
+
+
+def bucket_idle(bucket, now):
+    """Nothing in flight and its window over: a new bucket would count the same."""
+    return not bucket.in_flight and now - bucket.window_start >= RATE_WINDOW_SECONDS
 
 
 @dataclass
@@ -211,13 +253,15 @@ class MockState:
     def reset(self):
         with self.lock:
             self.clients = {}
-            self.codes = {}
-            self.tokens = {}
-            self.refresh_tokens = {}
+            limits = self.limits
+            self.codes = OldestFirst(limits.max_codes, self.clock, code_expired)
+            self.tokens = OldestFirst(limits.max_tokens, self.clock, token_forgotten)
+            # Refresh tokens do not expire ("IssuedToken.is_expired"): only the cap drops them.
+            self.refresh_tokens = OldestFirst(limits.max_refresh_tokens)
             # RateBuckets keyed by `principal()`, made only once a caller has authenticated:
             # "Each user is allowed..." (apidocs.getresponse.com/v3/limits). The least recently
             # counted goes first past `limits.max_rate_buckets`.
-            self.rate_buckets = OldestFirst(self.limits.max_rate_buckets)
+            self.rate_buckets = OldestFirst(limits.max_rate_buckets, self.clock, bucket_idle)
             self.requests = deque(maxlen=REQUEST_LOG_SIZE)
             self.switches = Switches(**self._defaults)
             self.clock.offset = 0.0
@@ -225,9 +269,12 @@ class MockState:
                                    ["http://localhost/callback"], loopback=True))
 
     def set_limits(self, limits: Limits):
-        """Hold what the mock keeps to `limits` from now on."""
+        """Hold what the mock keeps to `limits` from now on (a store over its new cap sheds its
+        oldest entries as the next one arrives)."""
         with self.lock:
             self.limits = limits
+            self.codes.cap, self.tokens.cap = limits.max_codes, limits.max_tokens
+            self.refresh_tokens.cap = limits.max_refresh_tokens
             self.rate_buckets.cap = limits.max_rate_buckets
 
     def add_client(self, client):
