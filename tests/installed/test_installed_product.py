@@ -3,9 +3,11 @@ serve it, installed in a new virtual environment outside this checkout; `implici
 and the example apps of web/examples run with their own tests from there. On the machine's
 python3 and on the newest CPython found beside it, since users have both."""
 
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
@@ -126,6 +128,38 @@ def test_the_wheel_is_the_same_from_sdist_or_tree_and_carries_build_pys_bundle(w
     assert "implicitflow_bundle" not in package and "implicitflow_testing" not in package
 
 
+def audit_served_app(public, bin_dir, env, cwd):
+    """`implicitflow serve PUBLIC --mock` (its own mock), the example's client registered
+    there, and `implicitflow-audit --app` run against it; the audit's CompletedProcess."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([bin_dir / "implicitflow", "serve", public, "--api-path", "/api/getresponse",
+                               "--port", str(port), "--mock"], cwd=cwd, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        printed = ""
+        for line in server.stdout:
+            printed += line
+            if line.startswith("Press Ctrl-C"):
+                break
+        mock = re.search(r"^Mock GetResponse: (http://\S+)", printed, re.M)
+        assert mock, f"implicitflow serve did not start:\n{printed}"
+        app_url = f"http://127.0.0.1:{port}/"
+        register = urllib.request.Request(
+            mock[1] + "/_mock/clients", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"client_id": "example-app", "client_secret": "example-secret",
+                             "redirect_uris": [app_url]}).encode())
+        with urllib.request.urlopen(register) as response:
+            assert response.status == 201
+        return run([bin_dir / "implicitflow-audit", "--app", app_url, "--mock", mock[1],
+                    "--sign-in", 'role=button[name="Sign in with GetResponse"]',
+                    "--signed-in", "text=Signed in as"], cwd=cwd, env=env, check=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @pytest.mark.parametrize("which", ["python3", "newest"])
 def test_the_example_apps_pass_against_the_installed_wheel(which, wheel, tmp_path):
     python = interpreter(which)
@@ -164,6 +198,13 @@ def test_the_example_apps_pass_against_the_installed_wheel(which, wheel, tmp_pat
     tests = run([bin_dir / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q"], cwd=apps, env=env)
     assert re.search(r"^6 passed in ", tests.stdout, re.M), tests.stdout
     assert "warning" not in tests.stdout.lower(), tests.stdout
+
+    # `implicitflow serve`, as a user runs it to click through an app: each example with its
+    # proxy to a mock the command starts, judged by the installed audit.
+    if which == "python3":
+        for name in EXAMPLE_APPS:
+            audit = audit_served_app(apps / name / "public", bin_dir, env, tmp_path)
+            assert audit.returncode == 0, f"{name}:\n{audit.stdout}{audit.stderr}"
 
     # The demo runs from the installed package, serving the installed bundle.
     demo = subprocess.Popen([bin_dir / "python", "-m", "implicitflow_testing.tools.demo", "--port", "0",
