@@ -13,11 +13,12 @@ def is_getresponse_error(body):
     return isinstance(body, dict) and "httpStatus" in body and "code" in body
 
 
-def scalar(value):
-    """An error field's value: a JSON string, number, boolean or null; an object or array is
-    dropped. Brython keeps a dict's string keys as JavaScript properties, so a `__proto__` key
-    in a parsed body replaces that dict's prototype and its contents show up as its keys."""
-    return value if value is None or isinstance(value, (str, int, float, bool)) else None
+def server_value(value, token):
+    """What the server said in an error field, passed on as a JSON string, number or boolean
+    without `token` or a "Bearer <credential>" (servers echo what they were sent). An object
+    or array is dropped: Brython keeps a dict's string keys as JavaScript properties, so a
+    `__proto__` key in a parsed body replaces that dict's prototype."""
+    return redact(value, token) if isinstance(value, (str, int, float, bool)) else None
 
 
 def bearer_challenge(header):
@@ -67,7 +68,7 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
     if 200 <= status < 300:
         return body
     if is_getresponse_error(body):
-        code, message, more_info = [scalar(body.get(name)) for name in ("code", "message", "moreInfo")]
+        code, message, more_info = body.get("code"), body.get("message"), body.get("moreInfo")
         context = body.get("context") if isinstance(body.get("context"), dict) else {}
         error = None
     else:
@@ -80,11 +81,10 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
             error, message = body["error"], body.get("error_description")
         else:
             error = message = None
+    code, message, more_info, error, reset, header_reset = [server_value(value, token) for value in (
+        code, message, more_info, error, context.get("timeToReset"), rate_limit_reset)]
     if not isinstance(message, str):
         message = None
-    reset = scalar(context.get("timeToReset")) or rate_limit_reset
-    code, message, more_info, error, reset = [
-        redact(value, token) for value in (code, message, more_info, error, reset)]
     # GetResponse answers 401 for 1014 in every example, 403 on one docs page: accept both.
     # A 401 without GetResponse's body is how any other provider says the same.
     if ((code == AUTHENTICATION_PROBLEM and status in (401, 403)) or error == "invalid_token"
@@ -97,5 +97,5 @@ def read_api_response(status, body, rate_limit_reset=None, www_authenticate=None
         raise InsufficientScopeError(status, None, message, None, error)
     if status == 429 or code == QUOTA_REACHED:
         raise RateLimitedError(status, code, message, more_info,
-                               reset=reset)
+                               reset=reset or header_reset)
     raise ApiError(status, code, message, more_info, error)

@@ -26,31 +26,22 @@ def describe(value, limit=24):
 
 #: What stands where a credential was in text a server sent.
 REDACTED = "[redacted]"
-#: Lowercases ASCII letters only, so indices in the result are indices in the text.
-_ASCII_LOWER = {code: code + 32 for code in range(65, 91)}
 
 
 def redact(text, secret=None):
-    """`text` with `secret` and the credential after every "Bearer " replaced by REDACTED:
-    servers echo the token they were sent in their error messages. Other values as they are."""
+    """`text` with `secret` and the word after every "Bearer" replaced by REDACTED: servers
+    echo the token they were sent in their error messages. Other values as they are."""
     if not isinstance(text, str):
         return text
     if secret:
         text = text.replace(secret, REDACTED)
-    lower, out, done = text.translate(_ASCII_LOWER), [], 0
-    at = lower.find("bearer")
-    while at >= 0:
-        start = end = at + 6
-        while end < len(text) and text[end].isspace():
-            end += 1
-        stop = end
-        while stop < len(text) and not text[stop].isspace() and text[stop] not in "\"'":
-            stop += 1
-        if start < end < stop:
-            out.append(text[done:end] + REDACTED)
-            done = start = stop
-        at = lower.find("bearer", start)
-    return "".join(out) + text[done:]
+    if "bearer" in text.lower():
+        words = text.split()
+        for index in range(len(words) - 1, 0, -1):  # backwards: "Bearer Bearer x" hides x too
+            if words[index - 1].lower().endswith("bearer"):
+                words[index] = REDACTED
+        text = " ".join(words)
+    return text
 
 
 class ImplicitFlowError(Exception):
