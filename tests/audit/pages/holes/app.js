@@ -6,6 +6,12 @@ const config = window.demoConfig;
 const holes = new Set((new URLSearchParams(location.search).get("holes") || "").split(","));
 const $ = (id) => document.getElementById(id);
 const here = location.origin + location.pathname + location.search;
+if (holes.has("token-in-query")) {
+  // An app that puts the token in its URL and lets its URLs leave in full: it overrides the
+  // server's Referrer-Policy: no-referrer.
+  document.head.append(Object.assign(document.createElement("meta"),
+                                     {name: "referrer", content: "unsafe-url"}));
+}
 
 function signIn() {
   const state = crypto.randomUUID();
