@@ -12,9 +12,11 @@ from tests.audit.conftest import SIGN_IN, SIGNED_IN
 HOLES_APP = Path(__file__).resolve().parent / "pages" / "holes"
 
 
-@pytest.mark.parametrize("user_id, sandboxed", [(1000, True), (0, False)])
-def test_chromium_is_sandboxed_except_as_root(monkeypatch, user_id, sandboxed):
+@pytest.mark.parametrize("user_id, no_sandbox, sandboxed", [
+    (1000, "", True), (1000, "0", True), (0, "", False), (1000, "1", False)])
+def test_chromium_is_sandboxed_except_as_root_or_when_told(monkeypatch, user_id, no_sandbox, sandboxed):
     monkeypatch.setattr(_chromium.os, "geteuid", lambda: user_id, raising=False)
+    monkeypatch.setenv(_chromium.NO_SANDBOX_VARIABLE, no_sandbox)
     monkeypatch.setattr(_chromium, "find_chromium", lambda: (None, "Playwright's Chromium"))
 
     # Playwright adds --no-sandbox unless `chromium_sandbox` is true.

@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 ENVIRONMENT_VARIABLE = "IMPLICITFLOW_CHROMIUM"
+#: Set to 1 where a non-root user cannot start Chromium's sandbox either ("No usable sandbox!":
+#: no unprivileged user namespaces, as under some container and AppArmor settings).
+NO_SANDBOX_VARIABLE = "IMPLICITFLOW_NO_SANDBOX"
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 #: Flags that stop background connections, which a machine without a network refuses one by one.
@@ -73,14 +76,19 @@ def running_as_root():
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+def sandbox_possible():
+    return not running_as_root() and os.environ.get(NO_SANDBOX_VARIABLE, "") in ("", "0")
+
+
 def chromium_launch_args():
     """Keyword arguments for `playwright.chromium.launch()`.
 
     Pages stay in Chromium's sandbox (apps under test or audit may be hostile) unless it cannot
-    start: as root Chromium refuses to start sandboxed. Playwright passes --no-sandbox unless
+    start: as root Chromium refuses to start sandboxed, and IMPLICITFLOW_NO_SANDBOX=1 says so
+    where a user cannot start it either. Playwright passes --no-sandbox unless
     `chromium_sandbox` is true, so it is said either way."""
     executable, _ = find_chromium()
-    args = {"args": list(CONTAINER_FLAGS), "chromium_sandbox": not running_as_root()}
+    args = {"args": list(CONTAINER_FLAGS), "chromium_sandbox": sandbox_possible()}
     if executable:
         args["executable_path"] = executable
     return args
