@@ -7,6 +7,10 @@ import subprocess
 import sys
 
 import httpx
+import pytest
+
+from implicitflow_testing.mock import Limits
+from implicitflow_testing.tools.mock_cli import limits_of, parse_arguments
 
 
 def test_cli_serves_and_stops_cleanly_on_ctrl_c():
@@ -34,13 +38,18 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c():
     assert response.json()["access_token"] not in out + err
 
 
-def test_cli_refuses_max_without_a_domain():
+@pytest.mark.parametrize(("flags", "complaint"), [
+    (["--max-region", "us"], "--max-region needs at least one --max-domain"),
+    (["--max-codes", "0"], "--max-codes must be at least 1"),
+    (["--max-tokens", "-1"], "--max-tokens must be at least 1"),
+])
+def test_cli_refuses_a_configuration_it_cannot_serve(flags, complaint):
     result = subprocess.run(
-        [sys.executable, "-m", "implicitflow_testing.tools.mock_cli", "--max-region", "us"],
+        [sys.executable, "-m", "implicitflow_testing.tools.mock_cli", *flags],
         capture_output=True, text=True, timeout=30)
 
     assert result.returncode == 2
-    assert "--max-domain" in result.stderr
+    assert complaint in result.stderr
 
 
 def test_cli_prints_what_it_answered_just_before_a_reset():
@@ -73,3 +82,38 @@ def test_cli_names_the_api_key_and_takes_another():
 
     assert "X-Auth-Token: api-key my-key" in banner
     assert answer.status_code == 200
+
+
+def test_cli_caps_what_it_remembers():
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
+                                "--port", "0", "--quiet", "--max-tokens", "3",
+                                "--max-refresh-tokens", "2", "--max-codes", "2",
+                                "--max-rate-buckets", "1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
+        with httpx.Client(base_url=url, auth=("demo-client", "demo-secret")) as http:
+            tokens = [http.post("/v3/token", data={"grant_type": "client_credentials"})
+                      .json()["access_token"] for _ in range(4)]
+            answers = [http.get("/v3/accounts", auth=None,
+                                headers={"Authorization": f"Bearer {token}"})
+                       for token in tokens]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+
+    # The first of four is forgotten and answered as a token the mock never issued.
+    assert [answer.status_code for answer in answers] == [401, 200, 200, 200]
+    assert answers[0].json()["code"] == 1014
+
+
+def test_every_limit_has_a_flag():
+    assert limits_of(parse_arguments([])) == Limits()
+    args = parse_arguments(["--max-header-bytes", "1000", "--max-body-bytes", "2000",
+                            "--header-timeout", "2.5", "--max-connections", "7",
+                            "--max-tokens", "11", "--max-refresh-tokens", "12",
+                            "--max-codes", "13", "--max-rate-buckets", "14"])
+
+    assert limits_of(args) == Limits(max_header_bytes=1000, max_body_bytes=2000,
+                                     header_timeout=2.5, max_connections=7, max_tokens=11,
+                                     max_refresh_tokens=12, max_codes=13, max_rate_buckets=14)

@@ -5,6 +5,7 @@
 
 import argparse
 import collections
+import dataclasses
 import signal
 import sys
 import threading
@@ -49,11 +50,32 @@ def parse_arguments(argv):
                         help="time for a request's headers, or its body, to arrive (%(default)s)")
     parser.add_argument("--max-connections", type=int, default=defaults.max_connections,
                         metavar="N", help="connections open at once (%(default)s)")
+    parser.add_argument("--max-tokens", type=int, default=defaults.max_tokens, metavar="N",
+                        help="access tokens remembered; past it the first issued is forgotten "
+                             "(%(default)s)")
+    parser.add_argument("--max-refresh-tokens", type=int, default=defaults.max_refresh_tokens,
+                        metavar="N", help="refresh tokens remembered; past it the least recently "
+                                          "issued is forgotten (%(default)s)")
+    parser.add_argument("--max-codes", type=int, default=defaults.max_codes, metavar="N",
+                        help="authorization codes not yet redeemed nor expired; past it the "
+                             "oldest is forgotten (%(default)s)")
+    parser.add_argument("--max-rate-buckets", type=int, default=defaults.max_rate_buckets,
+                        metavar="N", help="rate-limit counts (per account and MAX domain); past "
+                                          "it the least recently counted is forgotten "
+                                          "(%(default)s)")
     parser.add_argument("--quiet", action="store_true", help="do not print the request log")
     args = parser.parse_args(argv)
     if args.max_region and not args.max_domain:
         parser.error("--max-region needs at least one --max-domain")
+    for flag in ("max_tokens", "max_refresh_tokens", "max_codes", "max_rate_buckets"):
+        if getattr(args, flag) < 1:
+            parser.error(f"--{flag.replace('_', '-')} must be at least 1")
     return args
+
+
+def limits_of(args):
+    """The `Limits` the command line asks for: every field of Limits has its flag."""
+    return Limits(**{field.name: getattr(args, field.name) for field in dataclasses.fields(Limits)})
 
 
 def print_answered(answered):
@@ -67,12 +89,10 @@ def main(argv=None):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        limits = Limits(max_header_bytes=args.max_header_bytes, max_body_bytes=args.max_body_bytes,
-                        header_timeout=args.header_timeout, max_connections=args.max_connections)
         with run_mock_server(host=args.host, port=args.port, auto_approve=args.auto_approve,
                              max_region=args.max_region, max_domains=args.max_domain,
                              allow_origins=args.allow_origin, allowed_hosts=args.allow_host,
-                             api_key=args.api_key, limits=limits) as server:
+                             api_key=args.api_key, limits=limits_of(args)) as server:
             # Printed from this thread, so a reader that stops reading stalls only the log. The
             # queue outlives /_mock/reset, so what was answered just before one is still printed.
             answered = collections.deque(maxlen=REQUEST_LOG_SIZE)
