@@ -10,7 +10,7 @@ import javascript
 from browser import aio, window
 
 from .errors import NetworkError, PopupClosedError, PopupTimeoutError, StorageError
-from .popup import ANSWER_PREFIX, CHANNEL_NAME
+from .popup import ANSWER_PREFIX
 
 #: The sessionStorage key where the callback snippet (README) leaves the fragment before
 #: it reloads the page without it; read once, then deleted.
@@ -29,11 +29,13 @@ POPUP_POLL_MS = 250
 
 #: The popup's window stays in JavaScript: Brython reads properties of any object it is
 #: handed (`$kw`, ...), and a window showing another origin (the provider) throws on them.
+#: `go` fails only on a popup already closed (the wait then says so); `close` only on one
+#: out of reach, which closes itself.
 _OPEN_POPUP_SOURCE = (
     "const popup = window.open('about:blank', '', features); if (!popup) { return null; }"
     " return {closed: () => popup.closed,"
-    " go: (url) => { try { popup.location.replace(url); } catch (error) { /* closed: the wait says */ } },"
-    " close: () => { try { popup.close(); } catch (error) { /* out of reach: it closes itself */ } }};"
+    " go: (url) => { try { popup.location.replace(url); } catch (error) {} },"
+    " close: () => { try { popup.close(); } catch (error) {} }};"
 )
 
 #: Waits for the popup's answer (written in JavaScript: Brython compiles Python to far
@@ -43,6 +45,8 @@ _OPEN_POPUP_SOURCE = (
 #: A page whose Cross-Origin-Opener-Policy is same-origin is cut off from a popup on
 #: another origin, which then reads as closed while the user is still on the provider's
 #: page: there only the answer or the timeout ends the wait. The page's own headers say.
+#: Once the popup reads as closed, a grace period of two polls lets an answer it posted
+#: just before it closed itself arrive.
 _WATCH_POPUP_SOURCE = """
 const coop = fetch(location.href, {method: "HEAD", cache: "no-store"}).then(
   (response) => /^\\s*(same-origin|noopener-allow-popups)\\s*(;|$)/i.test(
@@ -70,7 +74,6 @@ return new Promise((resolve) => {
   addEventListener("message", onWindowMessage);
   coop.then((value) => { cutOff = value; });
   const poll = setInterval(() => {
-    // A grace period lets an answer posted just before the popup closed itself arrive.
     if (!closing && cutOff === false && popup.closed()) {
       closing = true;
       setTimeout(() => settle("closed"), 2 * pollMs);
@@ -79,6 +82,20 @@ return new Promise((resolve) => {
   const timer = setTimeout(() => settle("timeout"), timeoutMs);
 });
 """
+
+#: 128 hex digits derived from a popup login's state (64 hex digits): the ChaCha20 block
+#: (RFC 8439) keyed with it, counter and nonce zero, key and output words read big-endian.
+#: One-way in the key, and its halves independent: the mark's name is one, the channel's
+#: the other, and neither gives the state, or the other, away. Synchronous, unlike
+#: crypto.subtle (a callback page must know at once whether it is a popup's), and smaller
+#: than a SHA-256. x: the block; l: rotate left; q: the quarter round, 80 of them.
+_DERIVE_NAMES_SOURCE = (
+    "let x=[1634760805,857760878,2036477234,1797285236],s,i,l=(v,n)=>v<<n|v>>>32-n,"
+    "q=(a,b,c,d)=>{for(let n of[16,12,8,7]){x[a]=x[a]+x[b]|0;x[d]=l(x[d]^x[a],n);[a,b,c,d]=[c,d,a,b]}};"
+    "for(i=0;i<8;i++)x.push(parseInt(state.substr(8*i,8),16)|0);x.push(0,0,0,0);s=x.slice();"
+    "for(i=0;i<80;i++){let j=i%4,k=i>>2&1;q(j,(j+k)%4+4,(j+2*k)%4+8,(j+3*k)%4+12)}"
+    "return x.map((v,i)=>(v+s[i]>>>0).toString(16).padStart(8,0)).join('')"
+)
 
 #: Response headers the flow reads: GetResponse's quota reset, RFC 6750's challenge.
 ANSWER_HEADERS = ("X-RateLimit-Reset", "WWW-Authenticate")
@@ -146,6 +163,10 @@ class BrowserEnvironment:
     def now(self):
         return window.Date.now() / 1000
 
+    def derive_names(self, state):
+        """128 hex digits derived from `state`: see _DERIVE_NAMES_SOURCE."""
+        return window.Function.new("state", _DERIVE_NAMES_SOURCE)(state)
+
     def random_bytes(self, count):
         array = window.Uint8Array.new(count)
         window.crypto.getRandomValues(array)
@@ -195,12 +216,12 @@ class BrowserEnvironment:
         popup = window.Function.new("features", _OPEN_POPUP_SOURCE)(POPUP_FEATURES)
         return None if is_null(popup) else popup
 
-    async def popup_answer(self, popup, is_ours, timeout):
+    async def popup_answer(self, popup, channel, is_ours, timeout):
         """The fragment the popup's callback sends back, once `is_ours(fragment)`; raises
         `PopupClosedError` when the user closes it first, `PopupTimeoutError` at `timeout`."""
         watch = window.Function.new("popup", "isOurs", "timeoutMs", "pollMs", "channelName",
                                     "prefix", _WATCH_POPUP_SOURCE)
-        outcome = await watch(popup, is_ours, int(timeout * 1000), POPUP_POLL_MS, CHANNEL_NAME,
+        outcome = await watch(popup, is_ours, int(timeout * 1000), POPUP_POLL_MS, channel,
                               ANSWER_PREFIX)
         if outcome == "closed":
             raise PopupClosedError("The sign-in popup was closed before the provider answered")
@@ -209,9 +230,10 @@ class BrowserEnvironment:
                 "The sign-in popup gave no answer within " + str(int(timeout)) + " seconds")
         return outcome[len("answer "):]
 
-    def answer_opener(self, message):
-        """In a popup's callback: send `message` to the window that opened it, then close."""
-        channel = window.BroadcastChannel.new(CHANNEL_NAME)
+    def answer_opener(self, channel_name, message):
+        """In a popup's callback: send `message` to the window that opened it (on the
+        BroadcastChannel `channel_name` and by postMessage), then close."""
+        channel = window.BroadcastChannel.new(channel_name)
         channel.postMessage(message)
         opener = window.opener
         if not is_null(opener):

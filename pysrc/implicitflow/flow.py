@@ -91,7 +91,7 @@ class ImplicitFlow:
         # Pending logins must survive the redirect, and stay in this tab: always sessionStorage.
         self._pending = PendingLogins(environment.storage("session"))
         # Popup marks go where the popup can read them, even when COOP cuts window.opener.
-        self._popups = PopupMarks(environment.storage("local"))
+        self._popups = PopupMarks(environment.storage("local"), environment.derive_names)
         token_storage = MemoryStorage() if storage == "memory" else environment.storage(storage)
         self._tokens = TokenStore(token_storage, provider.token_key)
         self._timers = []
@@ -224,7 +224,8 @@ class ImplicitFlow:
             def is_ours(fragment):
                 return fragment_state(fragment) == login.state
 
-            fragment = await self._env.popup_answer(popup, is_ours, timeout)
+            fragment = await self._env.popup_answer(popup, self._popups.channel(login.state),
+                                                    is_ours, timeout)
         except ImplicitFlowError as error:
             self._events.emit("error", error)
             raise
@@ -254,10 +255,11 @@ class ImplicitFlow:
             return None
         self._env.scrub_fragment(fragment)
         self._ensure_loaded()
-        if self._popups.has(fragment_state(fragment)):
+        state = fragment_state(fragment)
+        if self._popups.has(state):
             # This page is a sign-in popup: the window that opened it finishes the login.
             self._env.release_fragment()
-            self._env.answer_opener(answer_message(fragment))
+            self._env.answer_opener(self._popups.channel(state), answer_message(fragment))
             return None
         return self._finish_login(fragment, taken_from_page=True)
 

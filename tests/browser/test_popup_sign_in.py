@@ -1,9 +1,16 @@
 """Popup sign-in in Chromium: the page that starts it stays, with its in-memory state, and
 every way a popup goes wrong ends in a typed error instead of a promise that never settles."""
 
+import ast
+import os
+from pathlib import Path
+
 import pytest
+from tests.unit.fake_browser import derive_names
 
 pytestmark = pytest.mark.browser
+
+BROWSER_ENVIRONMENT = Path(__file__).parents[2] / "pysrc" / "implicitflow" / "browser_environment.py"
 
 
 def wait_for_popup_outcome(flow_page, timeout=15000):
@@ -17,7 +24,8 @@ def open_popup(flow_page, call="window.startPopupLogin()"):
     with flow_page.page.context.expect_page() as opened:
         flow_page.page.evaluate(call)
     popup = opened.value
-    popup.wait_for_url(flow_page.mock.authorize_url + "*")  # it opens empty, then goes there
+    # It opens empty, then goes there (and a short timeout may close it before it loads).
+    popup.wait_for_url(flow_page.mock.authorize_url + "*", wait_until="commit")
     return popup
 
 
@@ -75,7 +83,9 @@ def test_a_blocked_popup_is_popup_blocked_and_says_to_use_a_click(flow_page):
 
 def test_no_answer_in_time_is_a_timeout_and_closes_the_popup(flow_page):
     flow_page.open()
-    popup = open_popup(flow_page, "window.startPopupLogin(1)")
+    with flow_page.page.context.expect_page() as opened:
+        flow_page.page.evaluate("window.startPopupLogin(1)")
+    popup = opened.value
 
     outcome = wait_for_popup_outcome(flow_page)
     assert (outcome["name"], outcome["kind"]) == ("PopupTimeoutError", "popup_timeout")
@@ -190,3 +200,15 @@ def test_two_popup_sign_ins_at_once_each_have_and_close_only_their_own_popup(flo
     flow_page.page.wait_for_function("window.outcomes.second", timeout=10000)
     assert flow_page.page.evaluate("window.outcomes.second") == "/second"
     flow_page.watch.check()
+
+
+def test_the_names_of_marks_and_channels_are_a_chacha20_block_keyed_by_the_state(page):
+    module = ast.parse(BROWSER_ENVIRONMENT.read_text(encoding="utf-8"))
+    source = next(ast.literal_eval(node.value) for node in module.body
+                  if isinstance(node, ast.Assign) and node.targets[0].id == "_DERIVE_NAMES_SOURCE")
+    states = [os.urandom(32).hex() for _ in range(200)] + ["0" * 64, "f" * 64]
+
+    names = page.evaluate("([source, states]) => states.map(new Function('state', source))",
+                          [source, states])
+
+    assert names == [derive_names(state) for state in states]

@@ -1,7 +1,10 @@
-"""A sign-in popup the opener gave up on, in Chromium. Under Cross-Origin-Opener-Policy the
-opener cannot close it, so the user may still consent in it: nobody may store that token."""
+"""Attacks on popup sign-in in Chromium: a popup the opener gave up on (under
+Cross-Origin-Opener-Policy the opener cannot close it, so the user may still consent in it:
+nobody may store that token), and other documents of the origin listening in."""
 
 import pytest
+
+from tests.unit.fake_browser import derive_names
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +77,49 @@ def test_a_popup_holding_a_copy_of_its_login_refuses_it_and_closes_itself(flow_p
     flow_page.watch.check()
     security_report["popup holding a copy of its abandoned login, consent given"] = (
         "refused, window closed, token stored by nobody")
+
+
+#: A document of the app's origin that knows no state: it notes every key of localStorage
+#: set while it watches, and listens on the channel every popup used to answer on and on
+#: every name it can make of those keys.
+SPY = """
+window.heard = []; window.keysSeen = []; window.channelsTried = 0;
+const listen = (name) => {
+  window.channelsTried += 1;
+  new BroadcastChannel(name).onmessage = (event) => { window.heard.push(String(event.data)); };
+};
+listen("implicitflow.popup");
+addEventListener("storage", (event) => {
+  if (!event.key || keysSeen.includes(event.key)) { return; }
+  keysSeen.push(event.key);
+  listen(event.key);
+  listen(event.key.split(".").pop());
+});
+"""
+
+
+def test_other_documents_of_the_origin_neither_hear_the_answer_nor_read_the_state(
+        flow_page, security_report):
+    flow_page.open()
+    spy = flow_page.page.context.new_page()
+    spy.goto(flow_page.site.url + "/test/landing.html")
+    spy.evaluate(SPY)
+    with flow_page.page.context.expect_page() as opened:
+        flow_page.page.evaluate("window.startPopupLogin()")
+    popup = opened.value
+    popup.wait_for_url(flow_page.mock.authorize_url + "*")
+    state = popup.url.split("state=")[1].split("&")[0]
+
+    popup.get_by_role("button", name="Allow").click()
+
+    flow_page.page.wait_for_function("window.popupOutcome !== null", timeout=15000)
+    assert flow_page.page.evaluate("window.popupOutcome") == "login /after-popup"
+    spy.wait_for_timeout(300)
+    keys, heard, tried = spy.evaluate("[window.keysSeen, window.heard, window.channelsTried]")
+    assert heard == []
+    assert [key for key in keys if state in key] == []
+    assert f"implicitflow.popup.{derive_names(state)[:64]}" in keys  # it saw the mark come
+    flow_page.watch.check()
+    security_report["same-origin tab spying on a popup sign-in"] = (
+        f"{len(keys)} storage keys seen, none holding the state; {tried} channels tried, "
+        f"{len(heard)} answers heard")

@@ -8,6 +8,8 @@ passes them, and a fetch that answers from a script.
 import json
 import os
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+
 from implicitflow.errors import NetworkError, PopupTimeoutError
 from implicitflow.storage import MemoryStorage
 
@@ -62,6 +64,7 @@ class FakeBrowser:
     popup_answers = ()
     blocks_popups = False
     opened_popups = ()
+    popup_channels = ()
     sent_to_opener = ()
 
     def open_popup(self):
@@ -74,14 +77,15 @@ class FakeBrowser:
     def popup_went_to(self, popup, url):
         """A test's hook: the opener sent `popup` to `url` (the provider's authorize URL)."""
 
-    async def popup_answer(self, popup, is_ours, timeout):
+    async def popup_answer(self, popup, channel, is_ours, timeout):
+        self.popup_channels = (*self.popup_channels, channel)
         for fragment in self.popup_answers:
             if is_ours(fragment):
                 return fragment
         raise PopupTimeoutError("no answer")
 
-    def answer_opener(self, message):
-        self.sent_to_opener = (*self.sent_to_opener, message)
+    def answer_opener(self, channel, message):
+        self.sent_to_opener = (*self.sent_to_opener, (channel, message))
 
     window_closed = False
 
@@ -91,6 +95,9 @@ class FakeBrowser:
     # clock, randomness, storage
     def now(self):
         return self.clock
+
+    def derive_names(self, state):
+        return derive_names(state)
 
     def random_bytes(self, count):
         return os.urandom(count)
@@ -157,6 +164,17 @@ class FakeBrowser:
         if not self.responses:
             raise NetworkError("no answer")
         return self.responses.pop(0)
+
+
+def derive_names(state):
+    """`BrowserEnvironment.derive_names` by the book: the ChaCha20 block (RFC 8439) keyed with
+    the state's 32 bytes, counter and nonce zero; key and output words big-endian. Any other
+    text (a forged answer's state) gets names no state has."""
+    if len(state) != 64 or state.strip("0123456789abcdef"):
+        return "not a state: " + state
+    key = b"".join(bytes.fromhex(state[i:i + 8])[::-1] for i in range(0, 64, 8))
+    block = Cipher(algorithms.ChaCha20(key, bytes(16)), None).encryptor().update(bytes(64))
+    return "".join(block[i:i + 4][::-1].hex() for i in range(0, 64, 4))
 
 
 class FakePopup:

@@ -14,6 +14,7 @@ from implicitflow import (
 from implicitflow.popup import ANSWER_PREFIX
 
 from .conftest import REDIRECT_URI, state_of
+from .fake_browser import derive_names
 from .test_flow import run
 
 
@@ -64,7 +65,7 @@ def test_the_longest_timer_is_accepted(flow, browser):
 
 
 def test_any_failure_while_waiting_closes_the_popup_and_forgets_the_login(flow, browser):
-    async def fails(popup, is_ours, timeout):
+    async def fails(popup, channel, is_ours, timeout):
         raise RuntimeError("the browser threw")
 
     browser.popup_answer = fails
@@ -79,7 +80,7 @@ def test_the_popups_callback_hands_the_answer_to_its_opener(flow, browser, provi
     def the_provider_answers(popup, url):
         popup.browser.arrive(REDIRECT_URI + answer(state_of(url)))
         assert ImplicitFlow(provider, environment=popup.browser).handle_redirect() is None
-        browser.popup_answers = [m[len(ANSWER_PREFIX):] for m in popup.browser.sent_to_opener]
+        browser.popup_answers = [m[len(ANSWER_PREFIX):] for _, m in popup.browser.sent_to_opener]
 
     browser.popup_went_to = the_provider_answers
 
@@ -88,6 +89,33 @@ def test_the_popups_callback_hands_the_answer_to_its_opener(flow, browser, provi
     assert result.token.access_token == "tok-123"
     popup = browser.opened_popups[0].browser
     assert "#" not in popup.url and popup.session.keys() == []  # nothing of it kept in the popup
+    assert [channel for channel, _ in popup.sent_to_opener] == list(browser.popup_channels)
+
+
+def test_the_mark_and_the_channel_have_derived_names_that_give_no_state_away(flow, browser):
+    seen = {}
+
+    def look(popup, url):
+        seen["state"], seen["keys"] = state_of(url), browser.local.keys()
+
+    browser.popup_went_to = look
+    with pytest.raises(PopupTimeoutError):
+        run(flow.login_popup())
+
+    state, (key,), (channel,) = seen["state"], seen["keys"], browser.popup_channels
+    names = derive_names(state)
+    assert (key, channel) == ("implicitflow.popup." + names[:64], "implicitflow.popup." + names[64:])
+    assert state not in key + channel
+
+
+@pytest.mark.parametrize("state", [None, "", "e" * 63, "e" * 65, "E" * 64, "é" * 64, "g" * 64])
+def test_an_answer_whose_state_cannot_be_ours_is_no_popups(flow, browser, state):
+    fragment = "#" + urlencode({"access_token": "t", "token_type": "bearer", "state": state or ""})
+    browser.arrive(REDIRECT_URI + fragment)
+
+    with pytest.raises(StateMismatchError):
+        flow.handle_redirect()
+    assert browser.sent_to_opener == ()
 
 
 def consent_after_the_opener_gave_up(flow, browser, provider):
