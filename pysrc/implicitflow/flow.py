@@ -375,9 +375,12 @@ class ImplicitFlow:
                     raise NetworkError(
                         "The API answered HTTP " + str(status) + " with a body that is not JSON"
                     ) from None
+        # The credential this call carried, kept out of what its error quotes (a server may
+        # echo it bare); read now, since a 1014 drops the token.
+        sent = all_headers.get("Authorization", "").partition(" ")[2] or None
         try:
             return read_api_response(status, data, answer_headers.get("X-RateLimit-Reset"),
-                                     answer_headers.get("WWW-Authenticate")), text
+                                     answer_headers.get("WWW-Authenticate"), sent), text
         except TokenExpiredError:
             self._expire()
             if self.login_on_expiry:

@@ -9,7 +9,7 @@ Synchronous failures are thrown as JavaScript `Error`s with `name`, `kind` and
 """
 
 from . import browser_environment as js
-from .errors import ConfigurationError, ImplicitFlowError, error_to_data, redact
+from .errors import ConfigurationError, ImplicitFlowError, error_to_data
 from .flow import ImplicitFlow
 from .providers import Provider, getresponse, getresponse_max
 
@@ -81,13 +81,6 @@ def create(options=None):
     def fetch(path, init=None):
         body = js.option(init, "body")
         headers = js.option(init, "headers")
-        # The credential this call sends, kept out of its error: an answer of 401 drops it.
-        token = flow.token
-        secret = None if token is None else token.access_token
-
-        def error_data(error):
-            return {name: redact(value, secret) for name, value in error_to_data(error).items()}
-
         # An async def, not a lambda returning the coroutine: Brython warns "never awaited"
         # about a coroutine created in one frame and awaited in another.
         async def call():
@@ -96,7 +89,7 @@ def create(options=None):
                 json=None if body is None else js.from_javascript(body),
                 headers=None if headers is None else js.from_javascript(headers))
 
-        return js.json_promise(call, error_data)
+        return js.json_promise(call, error_to_data)
 
     def on(name, callback):
         def forward(value):

@@ -373,6 +373,17 @@ class TestFetch:
         assert signed_in.token is None and seen == ["expired"]
         assert "tok-123" not in str(caught.value)
 
+    def test_a_server_that_echoes_the_bare_token_does_not_put_it_in_the_error(self, signed_in, browser):
+        sent = signed_in.token.access_token
+        browser.answer(401, {"httpStatus": 401, "code": 1014, "moreInfo": "see " + sent,
+                             "message": "Token " + sent + " is not valid"},
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token" token=' + sent})
+
+        with pytest.raises(TokenExpiredError) as caught:
+            run(signed_in.fetch("/accounts"))
+
+        assert sent not in repr(caught.value.__dict__) and sent not in str(caught.value)
+
     def test_login_on_expiry_starts_a_new_login(self, browser, provider):
         flow = ImplicitFlow(provider, login_on_expiry=True, environment=browser)
         return_from_provider(browser, flow)
