@@ -92,7 +92,8 @@ class MalformedResponseError(ImplicitFlowError):
 class StateMismatchError(ImplicitFlowError):
     """The response's `state` does not match a login this tab started (RFC 6749 10.12).
 
-    `reason` is one of "missing", "unknown", "replayed", "stale", "corrupt".
+    `reason` is one of "missing", "unknown", "replayed", "stale", "corrupt", and "abandoned"
+    (a popup's login reached on a callback page its opener is not waiting on).
     """
 
     kind = "state_mismatch"
