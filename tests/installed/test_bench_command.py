@@ -1,5 +1,7 @@
-"""The benchmark's command line: it measures the installed site, or a build given with --dist."""
+"""The benchmark's command line: it measures the installed site, or a build given with --dist;
+with --soak, a mock of its own under load."""
 
+import json
 import subprocess
 import sys
 
@@ -12,3 +14,17 @@ def test_the_benchmark_says_what_to_do_when_a_build_is_missing(tmp_path):
     assert run.returncode == 1
     assert run.stderr == f"benchmark failed: {tmp_path} has no index.html: is it a build? " \
                          "(`python build.py` writes web/dist in a source checkout)\n"
+
+
+def test_the_soak_loads_a_mock_of_its_own_and_signs_in_at_the_end(tmp_path):
+    figures = tmp_path / "soak.json"
+    run = subprocess.run([sys.executable, "-m", "implicitflow_testing.tools.bench", "--soak", "2",
+                          "--json", str(figures)], capture_output=True, text=True, timeout=120)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Implicit sign-in at the end: works" in run.stdout
+    results = json.loads(figures.read_text())
+    assert results["errors"] == 0 and results["sign_in_at_end"] == "works"
+    assert min(results["requests"], results["sign_ins"], results["api_calls"]) > 0
+    assert 0 < results["rss_start_mb"] <= results["rss_peak_mb"]
+    assert [row["requests"] for row in results["intervals"]] == [results["requests"]]

@@ -1,11 +1,14 @@
 """The benchmark: the toolkit against a plain-JavaScript baseline, measured in the same run.
 
     python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json] [--dist DIR]
+    python -m implicitflow_testing.tools.bench --soak SECONDS [--json soak-results.json]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
 web/dist). Everything runs on 127.0.0.1 in headless Chromium, the site served two ways:
 compressed per request, and from pre-compressed files. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
+
+With --soak it measures instead the mock under sustained load (see tools/soak.py).
 """
 
 import argparse
@@ -33,6 +36,7 @@ from implicitflow_testing.harness._server_thread import ServerThread
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
+from implicitflow_testing.tools.soak import main as soak_main
 
 #: The callback pages, each storing the token from the same answer, and the Brython floor.
 #: Each sets `window.tokenReady` to ms since the navigation that brought the answer began,
@@ -336,6 +340,12 @@ def table(results):
     return "\n".join(lines)
 
 
+def positive_int(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds, at least 1: {text!r}")
+    return int(text)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m implicitflow_testing.tools.bench",
                                      description=__doc__.splitlines()[0])
@@ -344,7 +354,12 @@ def main(argv=None):
     parser.add_argument("--dist", metavar="DIR", type=Path,
                         help="measure this build (e.g. web/dist after `python build.py`) instead "
                              "of the installed pages and bundle")
+    parser.add_argument("--soak", type=positive_int, metavar="SECONDS",
+                        help="instead, soak an implicitflow-mock for SECONDS: token requests at full "
+                             "speed with implicit sign-ins and API calls, per-minute figures and RSS")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.soak:
+        return soak_main(args.soak, args.json)
     try:
         results = run(max(1, args.runs), args.dist)
     except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError) as error:
