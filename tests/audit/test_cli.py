@@ -12,6 +12,7 @@ from implicitflow_testing import ServerThread
 from implicitflow_testing.audit import RemoteMock
 from implicitflow_testing.tools.demo import demo_app
 from tests.audit.conftest import EXAMPLES, SIGN_IN, SIGNED_IN
+from tests.audit.test_each_check import HOLES_APP
 
 
 def free_port():
@@ -72,3 +73,27 @@ def test_an_app_url_that_is_not_http_is_exit_2(getresponse_mock):
 
     assert done.returncode == 2
     assert "app_url must be an http(s) URL" in done.stderr
+
+
+@pytest.mark.browser
+def test_client_id_registers_the_apps_client_with_its_own_mock():
+    port = free_port()
+    app = demo_app(HOLES_APP, RemoteMock(f"http://127.0.0.1:{port}"), 60)
+    with ServerThread(app) as site:
+        url = site.url + "/?client=audited-app"
+        done = audit_cli("--app", url, "--sign-in", SIGN_IN, "--signed-in", SIGNED_IN,
+                         "--mock-port", str(port), "--client-id", "audited-app",
+                         "--check", "sign-in", "--check", "denied-sign-in")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "and the app's client audited-app" in done.stdout
+    assert f"note: registered client 'audited-app' with the mock at http://127.0.0.1:{port}" in done.stdout
+    assert "denied-sign-in  PASS" in done.stdout
+
+
+def test_a_redirect_uri_without_a_client_id_is_exit_2():
+    done = audit_cli("--app", "http://127.0.0.1:9/", "--sign-in", "a", "--signed-in", "b",
+                     "--redirect-uri", "http://127.0.0.1:9/callback")
+
+    assert done.returncode == 2
+    assert "--redirect-uri needs --client-id" in done.stderr

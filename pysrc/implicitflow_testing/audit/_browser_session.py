@@ -6,6 +6,8 @@ function that hostile payloads try to run (its name is chosen per audit, so an a
 for it to tell that it is audited). Nothing here knows how the app is written.
 """
 
+import html
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
@@ -14,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
+from implicitflow_testing.audit._remote_mock import error_page_fields
 from implicitflow_testing.harness._app_under_test import sign_in_pages
 from implicitflow_testing.harness._chromium import running_as_root
 from implicitflow_testing.harness._page_watch import PageWatch
@@ -53,6 +56,16 @@ class SentRequest:
         return "body" if secret in self.body else None
 
 
+def provider_answer(status, body):
+    """What a provider's page that did not redirect says, in a line: "400 invalid_client (The
+    client does not exist on this server.)" from the mock's error page, else its status and title."""
+    error, description = error_page_fields(body)
+    if error:
+        return f"{status} {error}" + (f" ({description})" if description else "")
+    title = re.search(r"<title>([^<]*)</title>", body or "")
+    return f"{status} {html.unescape(title.group(1)).strip() if title else 'without a redirect'}"
+
+
 def origin_of(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -82,6 +95,7 @@ class BrowserSession:
         self.requests = []
         self.authorize_requests = []
         self.callbacks = []  # the mock's redirects to the app, fragment included
+        self.provider_pages_shown = []  # what the mock answered without a redirect, in a line
         self.dialogs = []
         self.probe_calls = []
         self.gate = "pass"
@@ -116,8 +130,16 @@ class BrowserSession:
 
     def _on_response(self, response):
         location = response.headers.get("location", "")
-        if self._is_authorize_url(response.url) and location and not self._is_authorize_url(location):
+        if not self._is_authorize_url(response.url):
+            return
+        if location and not self._is_authorize_url(location):
             self.callbacks.append(location)
+        elif response.status >= 400:
+            try:
+                body = response.text()
+            except PlaywrightError:  # the page went away before its body was read
+                body = ""
+            self.provider_pages_shown.append(provider_answer(response.status, body))
 
     def _on_dialog(self, dialog):
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -137,6 +159,8 @@ class BrowserSession:
             answer = route.fetch(url=at_mock, max_redirects=0)
             if answer.headers.get("location"):
                 self.callbacks.append(answer.headers["location"])
+            else:
+                self.provider_pages_shown.append(provider_answer(answer.status, answer.text()))
             route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
         elif url != at_mock:
             route.fulfill(status=302, headers={"Location": at_mock})
@@ -205,12 +229,21 @@ class BrowserSession:
         self.open_app()
         self.start_sign_in("capture", "allow")
         if not self.callbacks:
-            raise StepFailed("the mock did not redirect back to the app")
+            raise StepFailed(self.no_redirect())
         self.page.goto(self.callbacks[-1])
         if not self.wait_signed_in():
             raise StepFailed(f"{self.target.signed_in!r} did not appear after signing in "
                              f"(page errors: {self.errors or 'none'})")
         return self.callbacks[-1]
+
+    def no_redirect(self):
+        """Why a sign-in stopped at the mock, for a report."""
+        said = (f": it answered {self.provider_pages_shown[-1]}" if self.provider_pages_shown
+                else "")
+        hint = ("; is the app's client registered with the mock? (--client-id and --redirect-uri)"
+                if any(" invalid_client" in answer or "Redirect URI" in answer
+                       for answer in self.provider_pages_shown) else "")
+        return f"the mock did not redirect back to the app{said}{hint}"
 
     def wait_signed_in(self):
         try:

@@ -70,6 +70,14 @@ def denied_sign_in(run):
         session.open_app()
         session.start_sign_in("pass", "deny")
         session.settle()
+        # Judged only once the mock has answered the denial: an app the mock never redirected
+        # back to has not been tested at all.
+        denied = [url for url in session.callbacks
+                  if fragment_fields(url).get("error") == "access_denied"
+                  or "error=access_denied" in urlsplit(url).query]
+        if not denied:
+            return FAIL, "not judged: " + session.no_redirect().replace(
+                "did not redirect back", "did not redirect the denial back", 1)
         problems = []
         if session.is_signed_in():
             problems.append(f"it shows {run.target.signed_in!r}")

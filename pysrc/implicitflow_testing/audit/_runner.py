@@ -187,11 +187,46 @@ class AuditRun:
         return seen
 
 
+def known_client(mock, client_id, redirect_uri):
+    """Whether `mock` takes `client_id` with `redirect_uri`: True, False (no such client), or
+    the mock's refusal of that redirect URI (a known client registered without it)."""
+    if hasattr(mock, "state"):
+        with mock.state.lock:
+            client = mock.state.clients.get(client_id)
+        if client is None:
+            return False
+        return True if client.check_redirect_uri(redirect_uri) else (
+            f"Redirect URI {redirect_uri} is not supported by client.")
+    # Through HTTP, as the app would: a consent page (or a redirect) means the mock takes it.
+    status, error, description = mock.authorize_probe(client_id, redirect_uri)
+    if status < 400:
+        return True
+    return False if error == "invalid_client" else (description or error or f"HTTP {status}")
+
+
+def ensure_client(mock, client_id, redirect_uris):
+    """Register the app's client with `mock` (a `MockServer` or `RemoteMock`) unless it already
+    takes it with each of `redirect_uris`; returns a note for the report. A known client that does
+    not take a redirect URI is left as it is (it may be another app's): ValueError says so."""
+    known = [known_client(mock, client_id, uri) for uri in redirect_uris]
+    refused = [answer for answer in known if isinstance(answer, str)]
+    if refused:
+        raise ValueError(f"the mock at {mock.url} knows client {client_id!r} but refuses a "
+                         f"redirect URI: {refused[0]} Register it with that URI yourself.")
+    if all(known):
+        return f"client {client_id!r} was already registered with the mock"
+    # The implicit grant never sends a secret; the mock needs one for its token endpoint only.
+    mock.register_client(client_id, secrets.token_urlsafe(16), list(redirect_uris))
+    return (f"registered client {client_id!r} with the mock at {mock.url}, redirect URIs "
+            f"{', '.join(redirect_uris)}")
+
+
 def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, token_origins=(),
-              only=None):
+              only=None, client_id=None, redirect_uri=None):
     """Run every check (or those whose ids are in `only`) against the app at `app_url`, in
     `browser` (a Playwright Chromium), judged with `mock` (a `MockServer`, or the URL of one).
-    Returns an `AuditReport`."""
+    `client_id`: the app's client, registered with the mock unless it already knows it, with
+    `redirect_uri` (a URL or a list; default `app_url`). Returns an `AuditReport`."""
     if urlsplit(app_url).scheme not in ("http", "https"):
         raise ValueError(f"app_url must be an http(s) URL, not {app_url!r}")
     if not (isinstance(sign_in, str) and sign_in and isinstance(signed_in, str) and signed_in):
@@ -202,10 +237,19 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
     if isinstance(mock, str):
         with contextlib.closing(RemoteMock(mock)) as remote:
             return run_audit(browser, app_url, sign_in, signed_in, remote, timeout_ms, token_origins,
-                             only)
+                             only, client_id, redirect_uri)
+    notes = []
+    if client_id is not None:
+        uris = [redirect_uri] if isinstance(redirect_uri, str) else list(redirect_uri or ())
+        for uri in uris or [app_url.split("#")[0]]:
+            if urlsplit(uri).scheme not in ("http", "https"):
+                raise ValueError(f"redirect_uri must be an http(s) URL, not {uri!r}")
+        notes.append(ensure_client(mock, str(client_id), uris or [app_url.split("#")[0]]))
+    elif redirect_uri is not None:
+        raise ValueError("redirect_uri needs client_id: the client to register it for")
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
                                         tuple(origin_of(origin) for origin in token_origins)))
-    report = AuditReport(app_url, notes=sandbox_notes(browser))
+    report = AuditReport(app_url, notes=notes + sandbox_notes(browser))
     started = time.monotonic()
     for check in CHECKS:
         if only is None or check.id in only:

@@ -32,6 +32,12 @@ def parse_arguments(argv):
                        help="a running mock (implicitflow-mock) the app is configured to use")
     where.add_argument("--mock-port", type=int, default=0, metavar="N",
                        help="start a mock on this port (default: a free one) and print its URLs")
+    parser.add_argument("--client-id", metavar="ID",
+                        help="the app's client id: registered with the mock unless it knows it "
+                             "(its own mock knows only demo-client)")
+    parser.add_argument("--redirect-uri", action="append", metavar="URI",
+                        help="a redirect URI the app sends with --client-id (repeatable; "
+                             "default: the --app URL)")
     parser.add_argument("--json", metavar="FILE", help="write the report as JSON")
     parser.add_argument("--junit", metavar="FILE", help="write the report as JUnit XML")
     parser.add_argument("--token-origin", action="append", default=[], metavar="ORIGIN",
@@ -42,7 +48,10 @@ def parse_arguments(argv):
     parser.add_argument("--check", action="append", choices=[check.id for check in CHECKS],
                         metavar="ID", help="run only this check (repeatable)")
     parser.add_argument("--headed", action="store_true", help="show the browser")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.redirect_uri and not args.client_id:
+        parser.error("--redirect-uri needs --client-id")
+    return args
 
 
 @contextlib.contextmanager
@@ -56,7 +65,9 @@ def mock_for(args):
 
     with run_mock_server(port=args.mock_port) as server:
         print(f"Mock GetResponse started: authorize URL {server.authorize_url}, API {server.api_base}, "
-              "client demo-client / demo-secret (any http://127.0.0.1 redirect URI)")
+              "client demo-client / demo-secret (any http://127.0.0.1 redirect URI)"
+              + (f", and the app's client {args.client_id}" if args.client_id else
+                 "; another client id: --client-id"))
         yield server
 
 
@@ -66,7 +77,8 @@ def main(argv=None):
         with mock_for(args) as mock:
             report = audit_app(args.app, args.sign_in, args.signed_in, mock, headless=not args.headed,
                                timeout_ms=int(args.timeout * 1000), token_origins=args.token_origin,
-                               only=set(args.check) if args.check else None)
+                               only=set(args.check) if args.check else None,
+                               client_id=args.client_id, redirect_uri=args.redirect_uri)
     except (ChromiumNotFound, MockUnreachable, OSError, ValueError) as error:
         print(f"implicitflow-audit: cannot run: {error}", file=sys.stderr)
         return 2

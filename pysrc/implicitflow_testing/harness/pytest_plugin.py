@@ -82,7 +82,9 @@ def getresponse_max_mock(_getresponse_max_mock_session):
 def implicitflow_audit(browser, getresponse_mock):
     """`implicitflow_audit(app_url, sign_in=SELECTOR, signed_in=SELECTOR, mock=None)` -> an
     `AuditReport` of the implicit-flow checks run against the app in pytest-playwright's
-    Chromium, judged by `getresponse_mock` (or `mock`); `report.raise_for_failures()`."""
+    Chromium, judged by `getresponse_mock` (or `mock`); `report.raise_for_failures()`.
+    `client_id=` (and `redirect_uri=`, default the app's URL) registers the app's client with
+    the mock unless it knows it; `only=`, `timeout_ms=`, `token_origins=` as for `run_audit`."""
     from implicitflow_testing.audit import run_audit
 
     def audit(app_url, sign_in, signed_in, mock=None, **options):

@@ -3,7 +3,10 @@
 "use strict";
 
 const config = window.demoConfig;
-const holes = new Set((new URLSearchParams(location.search).get("holes") || "").split(","));
+const query = new URLSearchParams(location.search);
+const holes = new Set((query.get("holes") || "").split(","));
+// ?client=ID: the app's own client id, which a mock may not know yet (test_client_registration.py).
+const clientId = query.get("client") || config.clientId;
 const $ = (id) => document.getElementById(id);
 const here = location.origin + location.pathname + location.search;
 if (holes.has("token-in-query")) {
@@ -17,7 +20,7 @@ function signIn() {
   const state = crypto.randomUUID();
   sessionStorage.setItem("state", state);
   location.assign(config.authorizeUrl + "?" + new URLSearchParams({
-    response_type: "token", client_id: config.clientId, redirect_uri: here, state,
+    response_type: "token", client_id: clientId, redirect_uri: here, state,
   }));
 }
 
@@ -78,11 +81,19 @@ async function showSignedIn(token) {
     fetch("http://localhost:9/collect?t=" + token.accessToken, {mode: "no-cors"}).catch(() => {});
   }
   if (!holes.has("ignore-expiry")) {
-    setTimeout(showSignedOut, token.expiresAt - Date.now());
+    setTimeout(() => {
+      if (holes.has("log-token-at-expiry")) {
+        console.log("expired: " + JSON.stringify(token));
+      }
+      showSignedOut();
+    }, token.expiresAt - Date.now());
   }
   const answer = await fetch(config.apiBase + "/accounts", {
     headers: {Authorization: "Bearer " + token.accessToken},
   });
+  if (answer.status === 401 && holes.has("log-token-on-401")) {
+    console.warn("the API refused " + token.accessToken);
+  }
   if (answer.status === 401 && !holes.has("keep-after-401")) {
     showSignedOut();
   } else if (answer.ok) {
