@@ -96,6 +96,8 @@ class BrowserSession:
         self.authorize_requests = []
         self.callbacks = []  # the mock's redirects to the app, fragment included
         self.provider_pages_shown = []  # what the mock answered without a redirect, in a line
+        self.tokens = []  # the tokens the mock issued to this session's own sign-ins
+        self.scene = "a sign-in"  # what the session went through, for evidence
         self.dialogs = []
         self.probe_calls = []
         self.gate = "pass"
@@ -230,6 +232,7 @@ class BrowserSession:
         self.start_sign_in("capture", "allow")
         if not self.callbacks:
             raise StepFailed(self.no_redirect())
+        self.tokens.append(fragment_fields(self.callbacks[-1]).get("access_token", ""))
         self.page.goto(self.callbacks[-1])
         if not self.wait_signed_in():
             raise StepFailed(f"{self.target.signed_in!r} did not appear after signing in "

@@ -84,6 +84,7 @@ class AuditRun:
         self.target = target
         self.mock = target.mock
         self._observed = None
+        self.sessions = []  # every session of this audit, kept for what their pages logged
         self._attacker_callback = None
         self._newest_entry = 0
         # The probe's name is new for each audit: an app that looks for a known name cannot
@@ -91,7 +92,9 @@ class AuditRun:
         self.probe = "_" + secrets.token_hex(8)
 
     def session(self, install_clock=False):
-        return BrowserSession(self.browser, self.target, self.probe, install_clock)
+        session = BrowserSession(self.browser, self.target, self.probe, install_clock)
+        self.sessions.append(session)
+        return session
 
     def token_origins(self):
         return {origin_of(self.target.app_url), origin_of(self.mock.url), *self.target.token_origins}
@@ -144,6 +147,7 @@ class AuditRun:
     def _observe_sign_in(self):
         seen = ObservedSignIn()
         with self.session() as session:
+            session.scene = "the sign-in"
             started = time.monotonic()
             mark = self.mock_mark()
             try:
