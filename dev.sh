@@ -9,6 +9,8 @@
 #     setup.py are unchanged since the last install;
 #   - Chromium (test only): Playwright's own or a system one if present; otherwise, as root on
 #     Debian/Ubuntu, `apt-get install chromium`, elsewhere `playwright install chromium`;
+#   - nginx (test only): the one on PATH or /usr/sbin/nginx; otherwise, as root on Debian/Ubuntu,
+#     `apt-get install nginx`; elsewhere the tests of web/deploy/nginx.conf fail, saying so;
 #   - build: web/dist, by `python build.py`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -70,6 +72,27 @@ setup_chromium() {
     say Chromium "installed: $found"
 }
 
+nginx_found() {
+    command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }
+}
+
+setup_nginx() {
+    local found
+    if found=$(nginx_found); then
+        say nginx "found $found, no install needed"
+        return
+    fi
+    if ! as_root_with_apt; then
+        say nginx "none found, and not root with apt-get: the tests of web/deploy/nginx.conf will fail until nginx is installed"
+        return
+    fi
+    say nginx "none found: installing Debian's nginx package (apt-get), to test web/deploy/nginx.conf"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    found=$(nginx_found) || { echo "nginx: still not found after installing it" >&2; exit 1; }
+    say nginx "installed: $found"
+}
+
 build_site() {
     local output
     if ! output=$("$VENV/bin/python" build.py 2>&1); then
@@ -94,6 +117,7 @@ case "$command" in
         setup_venv
         setup_packages
         setup_chromium
+        setup_nginx
         build_site
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
