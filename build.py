@@ -107,6 +107,26 @@ return hasIndexedDB&&Object.keys($B.VFS).some(function(name){return !(name in $B
 """
 
 
+#: brython.js formats a date with the browser's language as it loads, to name the time zone.
+#: A language that is no BCP 47 tag (WebKitGTK says "C" under LANG=C or C.UTF-8) made that throw
+#: `RangeError: invalid language tag` and no Python ran: the shipped brython.js asks Intl for the
+#: language only if Intl accepts it, and for the browser's default locale otherwise.
+#: `$B.language` itself is unchanged.
+INTL_LANGUAGE = "new Intl.DateTimeFormat($B.language,"
+INTL_LANGUAGE_GUARDED = ("new Intl.DateTimeFormat((function(l){try{return Intl.getCanonicalLocales(l)}"
+                         "catch(e){return []}})($B.language),")
+INTL_LANGUAGE_USES = 2
+
+
+def guard_locale(brython_js):
+    """brython.js with its load-time Intl.DateTimeFormat calls guarded (see INTL_LANGUAGE)."""
+    if brython_js.count(INTL_LANGUAGE) != INTL_LANGUAGE_USES:
+        raise BuildError("brython.js no longer formats dates as build.py's locale guard expects "
+                         f"({brython_js.count(INTL_LANGUAGE)} uses of {INTL_LANGUAGE!r}, not "
+                         f"{INTL_LANGUAGE_USES}): check the guard against this Brython")
+    return brython_js.replace(INTL_LANGUAGE, INTL_LANGUAGE_GUARDED)
+
+
 class BuildError(Exception):
     """A problem the person running the build can fix; printed without a traceback."""
 
@@ -289,11 +309,12 @@ def write_bundle(folder):
         raise BuildError("No browser package at " + str(PACKAGE))
 
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(brython_data / "brython.js", folder / "brython.js")
+    brython_js = guard_locale((brython_data / "brython.js").read_text(encoding="utf-8"))
+    (folder / "brython.js").write_text(brython_js, encoding="utf-8")
     shutil.copyfile(BRYTHON_LICENCE, folder / BRYTHON_LICENCE.name)
-    print("Brython", metadata.version("brython"), "from", brython_data)
-    build_package(make_package, folder / "implicitflow.brython.js",
-                  (brython_data / "brython.js").read_text(encoding="utf-8"))
+    print("Brython", metadata.version("brython"), "from", brython_data,
+          "(brython.js guarded against a language that is no language tag)")
+    build_package(make_package, folder / "implicitflow.brython.js", brython_js)
 
     scripts = python_sources(PACKAGE) + [path for path, _ in web_sources() if path.suffix == ".py"]
     wanted = stdlib_imports(scripts)

@@ -9,6 +9,10 @@
 #     setup.py are unchanged since the last install;
 #   - Chromium (test only): Playwright's own or a system one if present; otherwise, as root on
 #     Debian/Ubuntu, `apt-get install chromium`, elsewhere `playwright install chromium`;
+#   - Firefox and WebKit (test only), for the browser tests run on every engine: Playwright's
+#     Firefox or firefox-esr/firefox on PATH, and Playwright's WebKit or WebKitWebDriver with Xvfb;
+#     otherwise, as root on Debian/Ubuntu, `apt-get install firefox-esr webkit2gtk-driver xvfb`;
+#     elsewhere those tests fail, saying what to install;
 #   - nginx (test only): the one on PATH or /usr/sbin/nginx; otherwise, as root on Debian/Ubuntu,
 #     `apt-get install nginx`; elsewhere the tests of web/deploy/nginx.conf fail, saying so;
 #   - build: web/dist, by `python build.py`.
@@ -93,6 +97,45 @@ setup_nginx() {
     say nginx "installed: $found"
 }
 
+engines_missing() {
+    local missing=""
+    "$VENV/bin/python" -c 'from implicitflow_testing.harness._browsers import find_firefox; find_firefox()' \
+        2>/dev/null || missing="firefox-esr"
+    if ! "$VENV/bin/python" -c 'from implicitflow_testing.harness._browsers import playwright_webkit_installed as f
+raise SystemExit(not f())' 2>/dev/null; then
+        command -v WebKitWebDriver >/dev/null || missing="$missing webkit2gtk-driver"
+        command -v Xvfb >/dev/null || missing="$missing xvfb"
+    fi
+    echo $missing
+}
+
+engines_found() {
+    "$VENV/bin/python" -c 'import shutil
+from implicitflow_testing.harness._browsers import find_firefox, playwright_webkit_installed
+webkit = "Playwright'"'"'s WebKit" if playwright_webkit_installed() else shutil.which("WebKitWebDriver")
+print(f"Firefox {find_firefox()[1]}, WebKit {webkit}")'
+}
+
+setup_engines() {
+    local missing
+    missing=$(engines_missing)
+    if [ -z "$missing" ]; then
+        say engines "found $(engines_found), no install needed"
+        return
+    fi
+    if ! as_root_with_apt; then
+        say engines "missing $missing, and not root with apt-get: the tests run on Firefox and WebKit will fail until it is installed"
+        return
+    fi
+    say engines "installing Debian's $missing (apt-get), for the tests run on Firefox and WebKit"
+    apt-get update -qq
+    # shellcheck disable=SC2086  # one package name per word
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    missing=$(engines_missing)
+    [ -z "$missing" ] || { echo "engines: still missing after installing them: $missing" >&2; exit 1; }
+    say engines "installed: $(engines_found)"
+}
+
 build_site() {
     local output
     if ! output=$("$VENV/bin/python" build.py 2>&1); then
@@ -117,6 +160,7 @@ case "$command" in
         setup_venv
         setup_packages
         setup_chromium
+        setup_engines
         setup_nginx
         build_site
         exec "$VENV/bin/python" -m pytest "$@"

@@ -7,6 +7,7 @@ from implicitflow_testing.harness._page_watch import PythonErrorInPage
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.engines()
 def test_package_imports_and_runs_in_the_page(python_page, page_watch, site):
     python_page.goto(site.url + "/test/smoke.html")
 
@@ -27,6 +28,7 @@ def test_page_loads_no_standard_library_bundle(python_page, page_watch, site):
     assert [name for name in loaded if name.endswith(".py")] == []
 
 
+@pytest.mark.engines()
 def test_python_traceback_fails_the_check(page, page_watch, site):
     page.goto(site.url + "/test/broken.html")
 

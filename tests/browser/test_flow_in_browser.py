@@ -1,10 +1,13 @@
-"""The implicit flow in Chromium under Brython, through the mock's consent page."""
+"""The implicit flow under Brython, through the mock's consent page: in Chromium, and the tests
+marked `engines` also in Firefox and WebKit (tests/browser/conftest.py)."""
 
 import pytest
+from tests.browser.engine_probes import record_callback_url, recorded_callback_url, token_in
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.engines()
 def test_sign_in_through_the_consent_page(flow_page):
     outcome = flow_page.sign_in(return_to="/inbox")
 
@@ -13,9 +16,11 @@ def test_sign_in_through_the_consent_page(flow_page):
     assert flow_page.events() == ["login"]
 
 
+@pytest.mark.engines()
 def test_token_is_gone_from_the_address_bar_and_history(flow_page):
+    record_callback_url(flow_page.page)
     flow_page.sign_in()
-    token = flow_page.redirects[-1].split("access_token=")[1].split("&")[0]
+    token = token_in(recorded_callback_url(flow_page.page))
 
     assert "#" not in flow_page.page.url
     assert token not in flow_page.page.evaluate("location.href")
@@ -33,6 +38,7 @@ def test_token_is_kept_in_session_storage_never_local_storage(flow_page):
     assert token not in flow_page.page.evaluate("JSON.stringify(localStorage)")
 
 
+@pytest.mark.engines()
 def test_deny_is_reported_as_authorization_denied(flow_page):
     flow_page.open()
     flow_page.start_login()
@@ -45,6 +51,7 @@ def test_deny_is_reported_as_authorization_denied(flow_page):
     assert flow_page.events() == ["error"]
 
 
+@pytest.mark.engines()
 def test_wrong_state_from_the_server_is_rejected(flow_page, getresponse_mock):
     getresponse_mock.wrong_state_next()  # answers at once, without the consent page
     flow_page.open()
@@ -63,9 +70,11 @@ def test_missing_state_is_rejected(flow_page):
     assert "abc" not in flow_page.page.url
 
 
+@pytest.mark.engines()
 def test_back_to_the_callback_url_is_a_replay(flow_page):
+    record_callback_url(flow_page.page)
     flow_page.sign_in()
-    callback_url = flow_page.redirects[-1]
+    callback_url = recorded_callback_url(flow_page.page)
 
     outcome = flow_page.open(callback_url)
 
@@ -136,6 +145,7 @@ def test_api_call_through_the_same_origin_proxy(flow_page):
     assert result["ok"]["accountId"] == "VfEy1"
 
 
+@pytest.mark.engines()
 def test_1014_from_the_api_drops_the_token(flow_page, getresponse_mock):
     flow_page.sign_in()
     getresponse_mock.expire_tokens()
@@ -147,6 +157,7 @@ def test_1014_from_the_api_drops_the_token(flow_page, getresponse_mock):
     assert flow_page.events() == ["login", "expired"]
 
 
+@pytest.mark.engines()
 def test_quota_is_rate_limited_error(flow_page, getresponse_mock):
     flow_page.sign_in()
     getresponse_mock.fail_api(429, 1015)
@@ -176,6 +187,7 @@ def test_logout(flow_page):
     assert flow_page.events() == ["login", "logout"]
 
 
+@pytest.mark.engines()
 def test_logout_in_one_tab_signs_out_the_others_sharing_local_storage(flow_page):
     flow_page.configure(storage="local")
     flow_page.sign_in()
@@ -200,6 +212,7 @@ def test_a_login_in_one_tab_stays_in_that_tab_with_session_storage(flow_page):
     assert not other.evaluate("window.hasToken()")
 
 
+@pytest.mark.engines()
 def test_calling_the_api_cross_origin_is_a_network_error_that_names_the_proxy(flow_page):
     flow_page.configure(apiBase=flow_page.mock.api_base)  # no proxy: the mock sends no CORS headers
     flow_page.sign_in()

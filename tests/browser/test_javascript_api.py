@@ -20,6 +20,7 @@ def test_ready_promise_and_event_announce_the_api(js_page):
     assert js_page.page.evaluate("typeof implicitflow.create") == "function"
 
 
+@pytest.mark.engines()
 def test_sign_in_and_call_the_api_from_javascript(js_page):
     js_page.open()
     js_page.page.evaluate("flow.login({returnTo: '/inbox'})")
@@ -41,6 +42,7 @@ def test_sign_in_and_call_the_api_from_javascript(js_page):
     assert [field["fromFieldId"] for field in fields] == ["TTzW", "TTz2"]
 
 
+@pytest.mark.engines()
 def test_errors_reject_with_name_and_fields(js_page):
     outcome = js_page.open(js_page.url + "#access_token=t&token_type=bearer&state=" + "c" * 64)
 

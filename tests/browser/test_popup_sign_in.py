@@ -146,7 +146,8 @@ def test_two_popup_sign_ins_in_a_row(flow_page):
     assert flow_page.events() == ["login", "logout", "login"]
 
 
-@pytest.mark.engines("chromium", "firefox")  # the COOP header is added by routing: none through WebKitWebDriver
+# Not on WebKitWebDriver: the COOP header is added by routing, which WebDriver cannot do.
+@pytest.mark.engines("chromium", "firefox")
 def test_it_works_when_the_app_sends_cross_origin_opener_policy(flow_page):
     def with_coop(route):
         response = route.fetch()

@@ -122,3 +122,19 @@ def test_a_missing_piece_is_a_clear_message_not_a_traceback(build, tmp_path, mon
 
     assert build.main() == 1
     assert capsys.readouterr().err.startswith("build.py: No browser package at")
+
+
+def test_brython_js_is_shipped_guarded_against_a_language_that_is_no_language_tag(build, brython_js):
+    guarded = build.guard_locale(brython_js)
+
+    assert brython_js.count(build.INTL_LANGUAGE) == build.INTL_LANGUAGE_USES
+    assert build.INTL_LANGUAGE not in guarded
+    assert guarded.count(build.INTL_LANGUAGE_GUARDED) == build.INTL_LANGUAGE_USES
+    # Only those calls change: the rest of brython.js, its compiled_date included, is Brython's.
+    assert guarded.replace(build.INTL_LANGUAGE_GUARDED, build.INTL_LANGUAGE) == brython_js
+    assert (ROOT / "web" / "dist" / "brython.js").read_text(encoding="utf-8") == guarded
+
+
+def test_a_brython_js_the_locale_guard_does_not_fit_stops_the_build(build, brython_js):
+    with pytest.raises(build.BuildError, match="locale guard"):
+        build.guard_locale(brython_js.replace(build.INTL_LANGUAGE, "new Intl.DateTimeFormat(lang,", 1))

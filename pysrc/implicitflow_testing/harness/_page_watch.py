@@ -6,6 +6,13 @@ a callback does fire `pageerror`: both are watched.
 """
 
 
+#: Page errors that are the browser's report of a request it refused, not an error the page's
+#: code raised: Firefox, driven over WebDriver BiDi, reports a fetch the same-origin policy
+#: blocked as a page error of this name (the page's code sees a rejected fetch; Chromium logs
+#: the same report as a console message). Kept with the console messages.
+BROWSER_REPORTS = ("Cross-Origin Request Blocked",)
+
+
 class PythonErrorInPage(AssertionError):
     """The page logged a Python traceback or raised an uncaught error."""
 
@@ -26,6 +33,9 @@ class PageWatch:
             self.errors.append(message.text)
 
     def _on_page_error(self, error):
+        if getattr(error, "name", None) in BROWSER_REPORTS:
+            self.console.append(f"{error.name}: {error.message}")
+            return
         self.errors.append(f"pageerror: {error}")
 
     def check(self):

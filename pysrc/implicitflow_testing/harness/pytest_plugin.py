@@ -1,8 +1,9 @@
-"""pytest plugin (entry point `pytest11`): Chromium for pytest-playwright, page checks, the
+"""pytest plugin (entry point `pytest11`): a browser for pytest-playwright, page checks, the
 mock GetResponse, and serving the app under test.
 
 Installing the package is enough: pytest-playwright's `page` fixture then runs
-in a Chromium found by `implicitflow_testing.harness._chromium`, `python_page` is a
+in a Chromium found by `implicitflow_testing.harness._chromium` (with `--browser firefox`, a
+Firefox found by `implicitflow_testing.harness._browsers`), `python_page` is a
 page that fails the test on any Python traceback, `getresponse_mock` is the mock, and
 `serve_app(folder)` serves an app's folder beside it. The mock and the servers are imported
 only when a test asks for them: this module is loaded by every pytest run wherever
@@ -82,7 +83,7 @@ def getresponse_max_mock(_getresponse_max_mock_session):
 def implicitflow_audit(browser, getresponse_mock):
     """`implicitflow_audit(app_url, sign_in=SELECTOR, signed_in=SELECTOR, mock=None)` -> an
     `AuditReport` of the implicit-flow checks run against the app in pytest-playwright's
-    Chromium, judged by `getresponse_mock` (or `mock`); `report.raise_for_failures()`.
+    browser (`--browser`), judged by `getresponse_mock` (or `mock`); `report.raise_for_failures()`.
     `client_id=` (and `redirect_uri=`, default the app's URL) registers the app's client with
     the mock unless it knows it; `only=`, `timeout_ms=`, `token_origins=` as for `run_audit`."""
     from implicitflow_testing.audit import run_audit
