@@ -15,6 +15,7 @@ HOLES_APP = Path(__file__).resolve().parent / "pages" / "holes"
 FAILS = {
     "crash-on-error": {"denied-sign-in"},
     "html-error": {"error-response-runs-no-script"},
+    "html-api-data": {"api-data-rendered-as-text"},
     "keep-after-401": {"stops-after-1014"},
     "ignore-expiry": {"stops-after-expires-in"},
     "log-token": {"token-not-in-console"},

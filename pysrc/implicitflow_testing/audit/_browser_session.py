@@ -186,12 +186,17 @@ class BrowserSession:
 
     def open_app(self):
         """Load the app and wait for its sign-in control."""
+        self.open_app_here(self.target.app_url)
+
+    def open_app_here(self, url=None):
+        """Wait for the sign-in control, at `url` (loaded first) or where the page is."""
         try:
-            self.page.goto(self.target.app_url)
+            if url is not None:
+                self.page.goto(url)
             self._locator(self.target.sign_in).wait_for(state="visible")
         except PlaywrightError as error:  # a timeout, or the app's server not answering
             raise StepFailed(f"the sign-in control {self.target.sign_in!r} did not appear at "
-                             f"{self.target.app_url}: {first_line(error)}"
+                             f"{self.page.url}: {first_line(error)}"
                              + (f" (page errors: {'; '.join(map(page_error_summary, self.errors))})"
                                 if self.errors else "")) from None
 

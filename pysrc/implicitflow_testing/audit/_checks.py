@@ -8,9 +8,14 @@ received, with its answer. A verdict is PASS, FAIL, or WARN (allowed, but worth 
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from implicitflow_testing.audit._browser_session import fragment_fields, page_error_summary
+from implicitflow_testing.audit._browser_session import (
+    StepFailed,
+    fragment_fields,
+    origin_of,
+    page_error_summary,
+)
 from implicitflow_testing.audit._report import FAIL, PASS, WARN
 
 
@@ -171,6 +176,120 @@ def error_response_runs_no_script(run):
         return FAIL, (f"script from the callback ran (probe called from: {', '.join(ran) or 'none'}; "
                       f"dialogs: {'; '.join(dialogs) or 'none'})")
     return PASS, "script tags and event handlers in error and error_description never ran; no dialog"
+
+
+#: The marker hostile API text carries on each element it would create.
+PROBE_ATTRIBUTE = "data-implicitflow-probe"
+
+
+def hostile_markup(probe, field):
+    """Markup that, if it becomes elements, leaves a marked element in the DOM and, if it runs,
+    calls the probe (naming `field`)."""
+    call = f"{probe}('{field}')"
+    return (f'<img {PROBE_ATTRIBUTE} src=x onerror="{call}">'
+            f'<svg {PROBE_ATTRIBUTE} onload="{call}"></svg><b {PROBE_ATTRIBUTE}>{field}</b>')
+
+
+@check("api-data-rendered-as-text",
+       "API data (account name, email, company, from-fields) is shown as text, never as markup.",
+       "OWASP XSS Prevention Cheat Sheet (rules 1, 6: safe sinks); CWE-79")
+def api_data_rendered_as_text(run):
+    from implicitflow_testing.mock._getresponse_api import API_TEXT_FIELDS
+
+    texts = {kind: {name: hostile_markup(run.probe, f"{kind}.{name}") for name in names}
+             for kind, names in API_TEXT_FIELDS.items()}
+    run.mock.set_api_text(**texts)
+    try:
+        with run.session() as session:
+            session.scene = "the sign-in with hostile API data"
+            mark = run.mock_mark()
+            token = fragment_fields(session.sign_in())["access_token"]
+            session.settle()
+            session.wait_quiet()
+            calls = run.api_calls_since(mark, token)
+            marked = sum(frame.locator(f"[{PROBE_ATTRIBUTE}]").count()
+                         for frame in session.page.frames)
+            ran, dialogs = sorted(set(session.probe_calls)), list(session.dialogs)
+    finally:
+        run.mock.set_api_text()
+    answered = [call for call in calls if call["status"] == 200]
+    if ran or dialogs or marked:
+        return FAIL, (f"API data became markup: {marked} elements from it in the page; script from "
+                      f"it ran (probe called from: {', '.join(ran) or 'none'}; dialogs: "
+                      f"{'; '.join(dialogs) or 'none'})")
+    if not answered:
+        return PASS, ("the app made no API call that the mock answered with data, so showed none "
+                      f"({describe_calls(calls)} calls)")
+    return PASS, (f"the mock answered {describe_calls(answered)} API calls with markup in "
+                  f"{sum(map(len, API_TEXT_FIELDS.values()))} text fields; none of it became an "
+                  "element or ran")
+
+
+# -- where the user ends up -------------------------------------------------------------
+
+EVIL_HOST = "evil.example"
+#: Query parameters apps (and libraries) read for where to go after sign-in.
+RETURN_PARAMETERS = ("returnTo", "return_to", "returnUrl", "redirect", "redirect_to", "next",
+                     "continue", "page_uri", "url")
+
+
+def sign_in_from(session, url, must_start=True):
+    """Open the app at `url`, sign in from there, and let it settle: (None, or why nothing could
+    happen there; the navigations to the evil origin). `must_start`: the app must start there.
+    The evil origin's pages are answered by the audit (never the network) and counted."""
+    left = []
+
+    def at_evil(route):
+        if route.request.is_navigation_request():
+            left.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>evil</title>")
+
+    session.context.route(lambda target: urlsplit(target).hostname == EVIL_HOST, at_evil)
+    answer = session.page.goto(url)
+    if answer is not None and answer.status >= 400:
+        return f"the server answered {answer.status}, the app never ran there", left
+    try:
+        session.open_app_here()
+    except StepFailed:
+        if must_start:
+            raise
+        return "the app did not start there (no sign-in control)", left
+    session.start_sign_in("capture", "allow")
+    if not session.callbacks:
+        raise StepFailed(session.no_redirect())
+    session.page.goto(session.callbacks[-1])
+    session.settle()
+    session.wait_quiet()
+    return None, left
+
+
+@check("no-open-redirect-after-sign-in",
+       "After sign-in the app stays on its origin, whatever returnTo / page_uri or //host path it "
+       "was opened with.",
+       "RFC 9700 4.11.1; OWASP Unvalidated Redirects and Forwards Cheat Sheet; CWE-601")
+def no_open_redirect_after_sign_in(run):
+    app = urlsplit(run.target.app_url)
+    origin = f"{app.scheme}://{app.netloc}"
+    evil = f"https://{EVIL_HOST}/"
+    query = "&".join(filter(None, [app.query, urlencode({name: evil for name in RETURN_PARAMETERS})]))
+    with_return = urlunsplit((app.scheme, app.netloc, app.path or "/", query, ""))
+    # "//evil.example/" as the path: an app that reloads itself with a relative
+    # location.pathname goes to the protocol-relative URL //evil.example/.
+    double_slash = urlunsplit((app.scheme, app.netloc, f"//{EVIL_HOST}/", app.query, ""))
+    verdicts = []
+    for name, url, must_start in ((f"returnTo / page_uri parameters naming {evil}", with_return, True),
+                                  (f"the path //{EVIL_HOST}/", double_slash, False)):
+        with run.session() as session:
+            session.scene = f"a sign-in from {url}"
+            nothing, left = sign_in_from(session, url, must_start)
+            where = session.page.url
+        if left or origin_of(where) != origin:
+            opened = (f"opened with {name} ({', '.join(RETURN_PARAMETERS)})" if must_start
+                      else f"opened at {url}")
+            return FAIL, (f"{opened} and signed in, the app took the user to "
+                          f"{left[0] if left else where}")
+        verdicts.append(f"{name}: {nothing or 'it stayed on ' + origin}")
+    return PASS, "; ".join(verdicts)
 
 
 # -- expired tokens ----------------------------------------------------------------------

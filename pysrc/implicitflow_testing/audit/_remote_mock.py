@@ -70,6 +70,11 @@ class RemoteMock:
                                   f"{error}") from None
         return (answer.status_code, *error_page_fields(answer.text))
 
+    def set_api_text(self, account=None, from_field=None):
+        texts = {kind: dict(values) for kind, values in
+                 (("account", account), ("from_field", from_field)) if values}
+        self._call("POST", "/_mock/api-text", texts)
+
     def requests(self):
         return self._call("GET", "/_mock/requests")["requests"]
 

@@ -239,6 +239,7 @@ class MockApp:
             Route("/_mock/refresh-rotation", self.control_rotation, methods=["POST"]),
             Route("/_mock/documented-limits", self.control_documented_limits, methods=["POST"]),
             Route("/_mock/clock", self.control_clock, methods=["POST"]),
+            Route("/_mock/api-text", self.control_api_text, methods=["POST"]),
             Route("/_mock/requests", self.control_requests, methods=["GET"]),
         ]
         middleware = []
@@ -488,9 +489,13 @@ class MockApp:
     def base_url(self, request):
         return str(request.base_url).rstrip("/")
 
+    def with_text(self, kind, resource):
+        """`resource` (an "account" or a "from_field") with the text the `api_text` switch sets."""
+        return dict(resource, **(self.state.switches.api_text or {}).get(kind, {}))
+
     async def accounts(self, request: Request):
         fields = dict(query_pairs(request)).get("fields")
-        account = getresponse_api.account(self.base_url(request))
+        account = self.with_text("account", getresponse_api.account(self.base_url(request)))
         return await self.api(request, lambda: (
             getresponse_api.select_fields(account, fields, "accountId"), {}))
 
@@ -505,7 +510,8 @@ class MockApp:
                 raise BadRequest("page and perPage must be whole numbers") from None
             if page < 1 or not 1 <= per_page <= 1000:
                 raise BadRequest("page must be >= 1 and perPage between 1 and 1000")
-            fields = getresponse_api.from_fields(self.base_url(request))
+            fields = [self.with_text("from_field", field)
+                      for field in getresponse_api.from_fields(self.base_url(request))]
             total_pages = max(1, -(-len(fields) // per_page))
             chosen = [getresponse_api.select_fields(field, params.get("fields"), "fromFieldId")
                       for field in fields[(page - 1) * per_page: page * per_page]]
@@ -522,7 +528,8 @@ class MockApp:
         def build():
             for field in getresponse_api.from_fields(self.base_url(request)):
                 if field["fromFieldId"] == wanted:
-                    return getresponse_api.select_fields(field, fields, "fromFieldId"), {}
+                    return getresponse_api.select_fields(self.with_text("from_field", field),
+                                                         fields, "fromFieldId"), {}
             raise NotFound(request.url.path)
 
         return await self.api(request, build)
@@ -621,6 +628,17 @@ class MockApp:
         self.state.clock.advance(seconds)
         return json_response({"offset": self.state.clock.offset})
 
+    async def control_api_text(self, request):
+        data = await read_json(request, self.limits)
+        allowed = getresponse_api.API_TEXT_FIELDS
+        if not (set(data) <= set(allowed) and all(
+                isinstance(texts, dict) and set(texts) <= set(allowed[kind])
+                and all(isinstance(text, str) for text in texts.values())
+                for kind, texts in data.items())):
+            raise BadRequest(f"needs text (strings) for these fields only: {allowed}; {{}} restores")
+        self.state.switches.api_text = data or None
+        return json_response({"api_text": data})
+
     async def control_requests(self, request):
         try:
             after = entry_number(request.query_params.get("after", "0"))
@@ -663,5 +681,8 @@ CONTROLS = [
      "python": "enforce_documented_limits(True)"},
     {"method": "POST", "path": "/_mock/clock", "body": {"advance": 600},
      "python": "clock.advance(seconds)"},
+    {"method": "POST", "path": "/_mock/api-text", "body": {"account": {"firstName": "<b>Ada</b>"},
+                                                             "from_field": {"name": "x"}},
+     "python": "set_api_text(account=None, from_field=None)"},
     {"method": "GET", "path": "/_mock/requests", "query": {"after": 0}, "python": "requests()"},
 ]

@@ -129,6 +129,12 @@ def from_fields(base_url):
     ]
 
 
+#: The text fields a test may have the API answer with its own text (`set_api_text`): what an
+#: app shows of an account and of its from-fields, and so what it must show as text.
+API_TEXT_FIELDS = {"account": ("firstName", "lastName", "email", "companyName"),
+                   "from_field": ("name", "email")}
+
+
 def select_fields(resource, fields, id_field):
     """The `fields=` parameter: "List of fields that should be returned. Id is always returned.
     Fields should be separated by comma" (OpenAPI parameter Fields). Unknown names are ignored."""

@@ -96,6 +96,13 @@ class MockServer:
         account, so an app can test its back-off (the 30,000 per 10 minutes always applies)."""
         self.state.switches.documented_limits = enabled
 
+    def set_api_text(self, account=None, from_field=None):
+        """Answer these API text fields with this text (`{"firstName": "<b>x</b>"}` for the
+        account, `{"name": ...}` for every from-field); no arguments restores the mock's own."""
+        texts = {kind: dict(values) for kind, values in
+                 (("account", account), ("from_field", from_field)) if values}
+        self.state.switches.api_text = texts or None
+
     def requests(self):
         """The redacted request log, oldest first."""
         with self.state.lock:

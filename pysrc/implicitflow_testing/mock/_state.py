@@ -233,6 +233,9 @@ class Switches:
     latency_ms: int = 0
     rotate_refresh_tokens: bool = False
     documented_limits: bool = False  # enforce 80 calls a second and 10 at once per account
+    #: Text the API answers in place of its own, e.g. {"account": {"firstName": "..."},
+    #: "from_field": {"name": "..."}} (every from-field), as `API_TEXT_FIELDS` allows.
+    api_text: dict | None = None
 
 
 class MockState:

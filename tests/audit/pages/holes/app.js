@@ -53,6 +53,11 @@ function finishCallback() {
   sessionStorage.setItem("token", JSON.stringify({
     accessToken: token, expiresAt: Date.now() + Number(answer.get("expires_in")) * 1000,
   }));
+  if (holes.has("relative-reload")) {
+    // The old callback snippet: at http://app//evil.example/ its path is a protocol-relative URL.
+    location.replace(location.pathname + location.search);
+    return true;
+  }
   location.replace(holes.has("token-in-query") ? here + "&t=" + token : here);
   return true;
 }
@@ -74,6 +79,10 @@ function showSignedOut() {
 
 async function showSignedIn(token) {
   $("signed-in").hidden = false;
+  if (holes.has("follow-return-to") && query.get("returnTo")) {
+    location.assign(query.get("returnTo"));  // wherever the link said, another origin too
+    return;
+  }
   if (holes.has("log-token")) {
     console.log("signed in with " + token.accessToken);
   }
@@ -97,7 +106,12 @@ async function showSignedIn(token) {
   if (answer.status === 401 && !holes.has("keep-after-401")) {
     showSignedOut();
   } else if (answer.ok) {
-    $("email").textContent = (await answer.json()).email;
+    const account = await answer.json();
+    if (holes.has("html-api-data")) {
+      $("email").innerHTML = account.firstName + " " + account.email;
+    } else {
+      $("email").textContent = account.email;
+    }
   }
   if (holes.has("flood-mock-log")) {
     // 100 more requests push the call above out of a mock's log that keeps fewer
