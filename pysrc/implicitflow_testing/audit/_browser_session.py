@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
+from implicitflow_bundle import SCRIPTS as BUNDLE_SCRIPTS
 from implicitflow_testing.audit._remote_mock import error_page_fields
 from implicitflow_testing.harness._app_under_test import sign_in_pages
 from implicitflow_testing.harness._chromium import running_as_root
@@ -66,6 +67,19 @@ def provider_answer(status, body):
     return f"{status} {html.unescape(title.group(1)).strip() if title else 'without a redirect'}"
 
 
+#: Resource types whose error answer means the page cannot work: its scripts and stylesheets.
+ASSET_TYPES = ("script", "stylesheet")
+
+
+def broken_asset(url, status):
+    """"http://app/vendor/brython.js answered 404: did you run implicitflow bundle?" (the hint
+    for the files `implicitflow bundle` writes)."""
+    path = url.split("?")[0]
+    hint = (": did you run implicitflow bundle?"
+            if status == 404 and path.rsplit("/", 1)[-1] in BUNDLE_SCRIPTS else "")
+    return f"{path} answered {status}{hint}"
+
+
 def origin_of(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -96,6 +110,7 @@ class BrowserSession:
         self.authorize_requests = []
         self.callbacks = []  # the mock's redirects to the app, fragment included
         self.provider_pages_shown = []  # what the mock answered without a redirect, in a line
+        self.broken_assets = []  # "URL answered 404" for each script or stylesheet that failed
         self.tokens = []  # the tokens the mock issued to this session's own sign-ins
         self.scene = "a sign-in"  # what the session went through, for evidence
         self.dialogs = []
@@ -131,6 +146,8 @@ class BrowserSession:
         self.requests.append(SentRequest(request.url, request.method, dict(request.headers), body))
 
     def _on_response(self, response):
+        if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
+            self.broken_assets.append(broken_asset(response.url, response.status))
         location = response.headers.get("location", "")
         if not self._is_authorize_url(response.url):
             return
@@ -193,12 +210,27 @@ class BrowserSession:
         try:
             if url is not None:
                 self.page.goto(url)
-            self._locator(self.target.sign_in).wait_for(state="visible")
+            self._wait_visible_unless_broken(self.target.sign_in)
         except PlaywrightError as error:  # a timeout, or the app's server not answering
             raise StepFailed(f"the sign-in control {self.target.sign_in!r} did not appear at "
                              f"{self.page.url}: {first_line(error)}"
                              + (f" (page errors: {'; '.join(map(page_error_summary, self.errors))})"
                                 if self.errors else "")) from None
+
+    def _wait_visible_unless_broken(self, selector):
+        """Wait for `selector`, but stop at once (StepFailed) if a script or stylesheet of the
+        page answered an error: the app will not start, and the report says which."""
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        while True:
+            if self.broken_assets:
+                raise StepFailed(f"the sign-in control {selector!r} did not appear at "
+                                 f"{self.page.url}: {'; '.join(self.broken_assets[:3])}")
+            try:
+                self._locator(selector).wait_for(state="visible", timeout=250)
+                return
+            except PlaywrightTimeoutError:
+                if time.monotonic() > deadline:
+                    raise
 
     def start_sign_in(self, gate, consent=None):
         """Click the sign-in control; the mock's next consent is `consent` ("allow", "deny")."""
