@@ -212,7 +212,6 @@ def test_a_login_in_one_tab_stays_in_that_tab_with_session_storage(flow_page):
     assert not other.evaluate("window.hasToken()")
 
 
-@pytest.mark.engines()
 def test_calling_the_api_cross_origin_is_a_network_error_that_names_the_proxy(flow_page):
     flow_page.configure(apiBase=flow_page.mock.api_base)  # no proxy: the mock sends no CORS headers
     flow_page.sign_in()

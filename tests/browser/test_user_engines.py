@@ -119,3 +119,17 @@ def test_the_firefox_version_is_read_from_the_executable():
                     pytrace=False)
 
     assert _browsers.firefox_major_version(found) >= 100
+
+
+def test_the_benchmark_on_an_engine_it_cannot_have_says_what_to_install(tmp_path):
+    if _browsers.playwright_webkit_installed():
+        pytest.fail("Playwright's WebKit is installed here: this test is about a machine without it",
+                    pytrace=False)
+
+    run = subprocess.run([sys.executable, "-m", "implicitflow_testing.tools.bench", "--runs", "1",
+                          "--dist", str(DIST), "--browser", "webkit"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr.startswith("benchmark failed: No WebKit that Playwright can drive"), run.stderr
+    assert "python -m playwright install --with-deps webkit" in run.stderr

@@ -1,10 +1,12 @@
 """The benchmark: the toolkit against a plain-JavaScript baseline, measured in the same run.
 
     python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json] [--dist DIR]
+                                               [--browser chromium|firefox|webkit]
     python -m implicitflow_testing.tools.bench --soak SECONDS [--json soak-results.json]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
-web/dist). Everything runs on 127.0.0.1 in headless Chromium, the site served two ways:
+web/dist). Everything runs on 127.0.0.1 in a headless browser (Chromium unless --browser names
+Firefox, or WebKit where Playwright's own is installed), the site served two ways:
 compressed per request, and from pre-compressed files. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
 
@@ -30,7 +32,8 @@ from pathlib import Path
 from implicitflow.pending_login import PENDING_PREFIX, PendingLogin
 from implicitflow.providers import getresponse
 from implicitflow_server import server_app
-from implicitflow_testing.harness._chromium import chromium_launch_args
+from implicitflow_testing.harness._browsers import BrowserNotFound, launch_args
+from implicitflow_testing.harness._chromium import ChromiumNotFound
 from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
 from implicitflow_testing.harness._server_thread import ServerThread
 from implicitflow_testing.mock._server import run_mock_server
@@ -275,15 +278,16 @@ def served_both_ways(site):
             yield {"plain": plain_site.url, "precompressed": precompressed_site.url}
 
 
-def run(runs, dist=None):
+def run(runs, dist=None, browser_name="chromium"):
     from playwright.sync_api import sync_playwright
 
-    results = {"runs": runs}
+    results = {"runs": runs, "browser": browser_name}
     with site_folder(dist) as site, served_both_ways(site) as site_urls, \
             run_mock_server() as mock, sync_playwright() as playwright:
         if not (site / "bench" / "callback.html").exists():
             raise BenchmarkFailed(f"{site} has no benchmark pages (bench/callback.html)")
-        browser = playwright.chromium.launch(**chromium_launch_args())
+        browser = getattr(playwright, browser_name).launch(**launch_args(browser_name))
+        results["browser_version"] = browser.version
         try:
             callbacks = measure_callbacks(browser, site_urls, runs)
             results["callback"] = callbacks
@@ -300,6 +304,8 @@ def run(runs, dist=None):
 
 def table(results):
     callback, lines = results["callback"], []
+    if "browser" in results:
+        lines.append(f"Browser: {results['browser']} {results.get('browser_version', '')}".rstrip())
     lines.append("Callback token-ready, ms from the start of the navigation that brought the answer"
                  f" (median [min-max] of {results['runs']}, interleaved, a new context each)")
     lines.append(f"  {'page':<11} {'serving':<14}{'cold':>24}{'warm':>24}")
@@ -354,6 +360,9 @@ def main(argv=None):
     parser.add_argument("--dist", metavar="DIR", type=Path,
                         help="measure this build (e.g. web/dist after `python build.py`) instead "
                              "of the installed pages and bundle")
+    parser.add_argument("--browser", choices=("chromium", "firefox", "webkit"), default="chromium",
+                        help="the engine to measure in (default chromium; firefox: Playwright's "
+                             "or a stock firefox-esr; webkit: Playwright's)")
     parser.add_argument("--soak", type=positive_int, metavar="SECONDS",
                         help="instead, soak an implicitflow-mock for SECONDS: token requests at full "
                              "speed with implicit sign-ins and API calls, per-minute figures and RSS")
@@ -361,8 +370,9 @@ def main(argv=None):
     if args.soak:
         return soak_main(args.soak, args.json)
     try:
-        results = run(max(1, args.runs), args.dist)
-    except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError) as error:
+        results = run(max(1, args.runs), args.dist, args.browser)
+    except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError, BrowserNotFound,
+            ChromiumNotFound) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 1
     print(table(results))
