@@ -48,7 +48,7 @@ def find_nginx():
     found = shutil.which("nginx") or (DEBIAN_NGINX if os.access(DEBIAN_NGINX, os.X_OK) else None)
     if found is None:
         raise NginxNotFound("nginx is not installed: the deployment recipe web/deploy/nginx.conf "
-                            "is tested with it (Debian/Ubuntu: apt-get install nginx-light; "
+                            "is tested with it (Debian/Ubuntu: apt-get install nginx; "
                             "./dev.sh test installs it when run as root)")
     return found
 
