@@ -33,11 +33,11 @@ def pytest_generate_tests(metafunc):
     if unknown:
         raise pytest.UsageError(f"engines(): unknown engine {sorted(unknown)}")
     # pytest-playwright parametrizes `browser_name` from --browser: hand it this test's engines.
-    option.browser = list(marker.args or ENGINES)
+    before, option.browser = option.browser, list(marker.args or ENGINES)
     try:
         return (yield)
     finally:
-        option.browser = []
+        option.browser = before
 
 
 @pytest.fixture(scope="session")

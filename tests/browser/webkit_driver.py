@@ -28,7 +28,12 @@ import time
 import warnings
 
 from selenium import webdriver
-from selenium.common.exceptions import JavascriptException, NoSuchWindowException, WebDriverException
+from selenium.common.exceptions import (
+    JavascriptException,
+    NoSuchWindowException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
@@ -150,9 +155,12 @@ class Locator:
     def _element(self, timeout=30000):
         def visible():
             self.page._activate()
-            for element in self.page.driver.find_elements("xpath", self.xpath):
-                if element.is_displayed():
-                    return element
+            try:
+                for element in self.page.driver.find_elements("xpath", self.xpath):
+                    if element.is_displayed():
+                        return element
+            except (StaleElementReferenceException, JavascriptException):
+                pass  # the document changed under the lookup: look again
             return None
 
         return wait_until_done(visible, timeout, f"{self.description} to be visible")
