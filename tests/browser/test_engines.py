@@ -33,6 +33,8 @@ LANGUAGE_C = """for (const name of ["language", "userLanguage"]) {
 Object.defineProperty(Navigator.prototype, "languages", {get: () => ["C"], configurable: true});"""
 
 
+# Chromium runs this page through tests/security/test_token_leaks.py.
+@pytest.mark.engines("firefox", "webkit")
 def test_the_callback_snippet_leaves_the_token_in_no_url_a_script_can_read(
         python_page, page_watch, site, getresponse_mock):
     record_callback_url(python_page)
@@ -87,6 +89,8 @@ def test_each_storage_mode_keeps_the_token_where_it_says(flow_page, storage):
     assert flow_page.has_token() is (storage != "memory")
 
 
+# Chromium runs this page through tests/security/test_mixup.py.
+@pytest.mark.engines("firefox", "webkit")
 def test_two_providers_on_one_page_each_take_only_their_own_login(
         python_page, page_watch, site, getresponse_mock, getresponse_max_mock):
     config = {"smbAuthorizeUrl": getresponse_mock.authorize_url,
