@@ -65,7 +65,8 @@ def test_the_check_ids_are_stable_and_each_has_a_reason_and_a_reference():
 
     assert [check.id for check in CHECKS] == [
         "sign-in", "denied-sign-in", "forged-state-rejected", "login-csrf-rejected",
-        "callback-replay-rejected", "error-response-runs-no-script", "stops-after-1014",
+        "callback-replay-rejected", "error-response-runs-no-script", "api-data-rendered-as-text",
+        "no-open-redirect-after-sign-in", "stops-after-1014",
         "stops-after-expires-in", "token-not-in-address-bar", "token-not-in-history",
         "token-not-in-referrer", "token-not-in-referer-header", "token-not-in-performance-timeline",
         "token-not-in-console", "token-not-in-local-storage", "token-only-to-api"]

@@ -144,7 +144,8 @@ def test_a_copy_that_fails_halfway_leaves_the_name_as_it_was(built, tmp_path):
     run = subprocess.run(
         [sys.executable, "-c", "import resource, sys; from implicitflow_bundle import write_bundle\n"
          f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
-         "from pathlib import Path; write_bundle(sys.argv[1], source=Path(sys.argv[2]))", str(tmp_path), str(built)],
+         "from pathlib import Path; write_bundle(sys.argv[1], source=Path(sys.argv[2]))",
+         str(tmp_path), str(built)],
         capture_output=True, text=True, timeout=60)
 
     assert "BundleError: cannot write to" in run.stderr and "File too large" in run.stderr

@@ -15,8 +15,7 @@ import pytest
 
 from implicitflow_testing.mock import Limits
 from implicitflow_testing.mock._server import run_mock_server
-from tests.mock.helpers import (FrozenClock, api_key, code_grant_tokens, raw_exchange, run_async,
-                                token_request)
+from tests.mock.helpers import FrozenClock, api_key, code_grant_tokens, raw_exchange, run_async, token_request
 
 MEMORY_BUDGET_MB = 150
 BIG_HEADER = "x" * (1 << 20)

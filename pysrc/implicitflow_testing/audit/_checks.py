@@ -192,7 +192,7 @@ def hostile_markup(probe, field):
 
 @check("api-data-rendered-as-text",
        "API data (account name, email, company, from-fields) is shown as text, never as markup.",
-       "OWASP XSS Prevention Cheat Sheet (rules 1, 6: safe sinks); CWE-79")
+       "RFC 6749 10.14; OWASP XSS Prevention Cheat Sheet (rules 1, 6: safe sinks); CWE-79")
 def api_data_rendered_as_text(run):
     from implicitflow_testing.mock._getresponse_api import API_TEXT_FIELDS
 
