@@ -12,6 +12,7 @@ import pytest
 
 from implicitflow_server import ApiProxy, _api_proxy, server_app
 from implicitflow_testing import ServerThread
+from tests.mock.helpers import run_async
 
 BODY = b'{"accountId": "Vp", "email": "a@example.com"}'
 
@@ -199,7 +200,7 @@ def test_what_no_http_server_passes_on_cannot_reach_the_api_either(api):
     proxy = ApiProxy("/api/getresponse", f"http://127.0.0.1:{api.port}/v3")
     api.heads.clear()
 
-    status = asyncio.run(call(proxy, b"a= b#c\xc3\xa9", [(b"accept", b"x\r\nX-Injected: 1"),
+    status = run_async(call(proxy, b"a= b#c\xc3\xa9", [(b"accept", b"x\r\nX-Injected: 1"),
                                                         (b"accept-language", b"pl")]))
 
     assert status == 200
@@ -223,4 +224,4 @@ def test_the_kept_connections_are_closed_when_the_app_stops(api):
             await asyncio.sleep(0.02)
         return "still open"
 
-    assert asyncio.run(call_then_stop()) == 200
+    assert run_async(call_then_stop()) == 200
