@@ -57,7 +57,7 @@ def no_playwright_browsers(monkeypatch, tmp_path):
 
 
 def test_a_stock_firefox_on_path_is_driven_over_bidi(no_playwright_browsers, monkeypatch):
-    monkeypatch.setattr(_browsers.shutil, "which",
+    monkeypatch.setattr(shutil, "which",
                         lambda name: "/usr/bin/firefox-esr" if name == "firefox-esr" else None)
     monkeypatch.setattr(_browsers, "playwright_version", lambda: (1, 64))
 
@@ -84,7 +84,7 @@ def test_implicitflow_firefox_names_the_executable(monkeypatch, tmp_path):
 
 
 def test_no_firefox_says_what_to_install(no_playwright_browsers, monkeypatch):
-    monkeypatch.setattr(_browsers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
 
     with pytest.raises(_browsers.BrowserNotFound) as raised:
         _browsers.find_firefox()

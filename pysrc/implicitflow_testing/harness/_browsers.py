@@ -12,12 +12,10 @@ message says what to install.
 
 import os
 import re
-import shutil
 import subprocess
 from importlib import metadata
-from pathlib import Path
 
-from implicitflow_testing.harness._chromium import playwright_browsers_folder
+from implicitflow_testing.harness._chromium import find_browser, playwright_browsers_folder
 
 FIREFOX_ENVIRONMENT_VARIABLE = "IMPLICITFLOW_FIREFOX"
 FIREFOX_SYSTEM_NAMES = ("firefox-esr", "firefox")
@@ -81,23 +79,12 @@ def firefox_major_version(executable):
 
 def find_firefox():
     """(executable path or None for Playwright's own, description). Raises BrowserNotFound."""
-    configured = os.environ.get(FIREFOX_ENVIRONMENT_VARIABLE)
-    if configured:
-        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
-            raise BrowserNotFound(f"{FIREFOX_ENVIRONMENT_VARIABLE}={configured} is not an executable file")
-        return configured, f"{configured} (from {FIREFOX_ENVIRONMENT_VARIABLE})"
-    if playwright_firefox_installed():
-        return None, "Playwright's Firefox"
-    for name in FIREFOX_SYSTEM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found, found
-    raise BrowserNotFound(
+    return find_browser(FIREFOX_ENVIRONMENT_VARIABLE, playwright_firefox_installed,
+                        "Playwright's Firefox", FIREFOX_SYSTEM_NAMES, BrowserNotFound(
         "No Firefox found. Install one of: `python -m playwright install firefox` (Playwright's "
         "own build), `apt-get install firefox-esr` (Debian/Ubuntu; driven with "
         f"{PLAYWRIGHT_RANGE_FOR_STOCK_FIREFOX}), or set {FIREFOX_ENVIRONMENT_VARIABLE} to the path "
-        "of a Firefox executable."
-    )
+        "of a Firefox executable."))
 
 
 def check_playwright_drives_stock_firefox(executable, version=None, firefox_major=None):

@@ -50,26 +50,31 @@ def playwright_chromium_installed():
     return any(any(folder.glob(pattern)) for pattern in patterns)
 
 
-def find_chromium():
-    """(executable path or None for Playwright's own, description). Raises ChromiumNotFound."""
-    configured = os.environ.get(ENVIRONMENT_VARIABLE)
+def find_browser(variable, playwright_installed, playwright_name, system_names, not_found):
+    """(executable path or None for Playwright's own, description): the executable named by
+    `$variable`, else Playwright's own build, else the first of `system_names` on PATH; else
+    raises `not_found` (an exception whose message says how to get one)."""
+    configured = os.environ.get(variable)
     if configured:
         if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
-            raise ChromiumNotFound(
-                f"{ENVIRONMENT_VARIABLE}={configured} is not an executable file"
-            )
-        return configured, f"{configured} (from {ENVIRONMENT_VARIABLE})"
-    if playwright_chromium_installed():
-        return None, "Playwright's Chromium"
-    for name in SYSTEM_NAMES:
+            raise type(not_found)(f"{variable}={configured} is not an executable file")
+        return configured, f"{configured} (from {variable})"
+    if playwright_installed():
+        return None, playwright_name
+    for name in system_names:
         found = shutil.which(name)
         if found:
             return found, found
-    raise ChromiumNotFound(
+    raise not_found
+
+
+def find_chromium():
+    """(executable path or None for Playwright's own, description). Raises ChromiumNotFound."""
+    return find_browser(ENVIRONMENT_VARIABLE, playwright_chromium_installed, "Playwright's Chromium",
+                        SYSTEM_NAMES, ChromiumNotFound(
         "No Chromium found. Install one of: `python -m playwright install chromium` "
         "(Playwright's own build), `apt-get install chromium` (Debian/Ubuntu), or set "
-        f"{ENVIRONMENT_VARIABLE} to the path of a Chromium or Chrome executable."
-    )
+        f"{ENVIRONMENT_VARIABLE} to the path of a Chromium or Chrome executable."))
 
 
 def running_as_root():
