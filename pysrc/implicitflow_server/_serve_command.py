@@ -11,6 +11,7 @@ import uvicorn
 
 from ._api_proxy import GETRESPONSE_API, MAX_APIS
 from ._app import server_app
+from ._one_write import OneWriteHttpToolsProtocol
 
 #: A MAX custom domain as GetResponse wants it in `X-Domain`: a bare host, no scheme or path.
 DOMAIN = re.compile(r"^(?!www\.)(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -85,5 +86,11 @@ def serve(args):
             print(f"  redirect_uri:  {site}/  (or any other http URL on a loopback host)")
         print("Press Ctrl-C to stop.", flush=True)
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+        # A log line per request: its record need not name the caller's source line, thread or
+        # process, which cost more to find than the line costs to write (the "Optimization"
+        # section of the logging HOWTO). Only in this process, which is the command's own.
+        logging._srcfile = None
+        logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+        logging.logAsyncioTasks = False
         uvicorn.run(app, host=args.host, port=args.port, access_log=False, lifespan="on",
-                    log_level="warning", server_header=False)
+                    log_level="warning", server_header=False, http=OneWriteHttpToolsProtocol)
