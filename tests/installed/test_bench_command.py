@@ -28,3 +28,21 @@ def test_the_soak_loads_a_mock_of_its_own_and_signs_in_at_the_end(tmp_path):
     assert min(results["requests"], results["sign_ins"], results["api_calls"]) > 0
     assert 0 < results["rss_start_mb"] <= results["rss_peak_mb"]
     assert [row["requests"] for row in results["intervals"]] == [results["requests"]]
+
+
+def test_the_soak_through_serve_sends_the_flood_through_the_proxy(tmp_path):
+    figures = tmp_path / "soak.json"
+    run = subprocess.run([sys.executable, "-m", "implicitflow_testing.tools.bench", "--soak", "3",
+                          "--through-serve", "--json", str(figures)],
+                         capture_output=True, text=True, timeout=120)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "API calls through implicitflow serve's proxy" in run.stdout
+    results = json.loads(figures.read_text())
+    assert results["through_serve"] and results["errors"] == 0
+    assert results["sign_in_at_end"] == "works"
+    [row] = results["intervals"]
+    # The proxy answered the flood: it spent CPU on each call and holds memory of its own.
+    assert row["requests"] > 0 and row["proxy_cpu_us_per_request"] > 0
+    assert 0 < results["proxy_rss_start_mb"] <= results["proxy_rss_peak_mb"]
+    assert "proxy RSS at the end <= 150 MB" in " ".join(results["targets"])

@@ -2,7 +2,7 @@
 
     python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json] [--dist DIR]
                                                [--browser chromium|firefox|webkit]
-    python -m implicitflow_testing.tools.bench --soak SECONDS [--json soak-results.json]
+    python -m implicitflow_testing.tools.bench --soak SECONDS [--through-serve] [--json soak-results.json]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
 web/dist). Everything runs on 127.0.0.1 in a headless browser (Chromium unless --browser names
@@ -10,7 +10,8 @@ Firefox, or WebKit where Playwright's own is installed), the site served two way
 compressed per request, and from pre-compressed files. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
 
-With --soak it measures instead the mock under sustained load (see tools/soak.py).
+With --soak it measures instead the mock under sustained load, with --through-serve behind
+`implicitflow serve`'s API proxy (see tools/soak.py).
 """
 
 import argparse
@@ -366,9 +367,12 @@ def main(argv=None):
     parser.add_argument("--soak", type=positive_int, metavar="SECONDS",
                         help="instead, soak an implicitflow-mock for SECONDS: token requests at full "
                              "speed with implicit sign-ins and API calls, per-minute figures and RSS")
+    parser.add_argument("--through-serve", action="store_true",
+                        help="with --soak: put `implicitflow serve` in front as the API proxy and "
+                             "send API calls through it at full speed")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.soak:
-        return soak_main(args.soak, args.json)
+        return soak_main(args.soak, args.json, through_serve=args.through_serve)
     try:
         results = run(max(1, args.runs), args.dist, args.browser)
     except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError, BrowserNotFound,
