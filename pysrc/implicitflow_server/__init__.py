@@ -13,5 +13,5 @@ from ._one_write import OneWriteHttpToolsProtocol
 from ._static_files import HASHED_NAME, PrecompressedFiles
 
 __all__ = ["GETRESPONSE_API", "HASHED_NAME", "LOOPBACK_HOSTS", "MAX_APIS", "SECURITY_HEADERS",
-           "ApiProxy", "HostAllowList", "OneWriteHttpToolsProtocol", "PrecompressedFiles", "ServerApp", "host_name",
-           "server_app"]
+           "ApiProxy", "HostAllowList", "OneWriteHttpToolsProtocol", "PrecompressedFiles",
+           "ServerApp", "host_name", "server_app"]

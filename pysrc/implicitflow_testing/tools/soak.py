@@ -230,20 +230,21 @@ async def trickle(servers, newest, stopping, sign_ins, api_calls):
 
 async def keep_quota(servers, flood, stopping):
     """Moves the mock's clock on a quota window every CALLS_PER_QUOTA_WINDOW flood calls."""
-    connection = await RawConnection.open(servers.mock_port)
     moved_at = 0
-    try:
-        while not stopping.is_set():
-            if flood.answered - moved_at >= CALLS_PER_QUOTA_WINDOW:
-                moved_at = flood.answered
+    while not stopping.is_set():
+        if flood.answered - moved_at >= CALLS_PER_QUOTA_WINDOW:
+            moved_at = flood.answered
+            # A connection of its own each time: the mock closes one left idle for 10 s.
+            connection = await RawConnection.open(servers.mock_port)
+            try:
                 status, _, body = await connection.request(
                     "POST", "/_mock/clock", (("Content-Type", "application/json"),),
                     json.dumps({"advance": RATE_WINDOW_SECONDS}).encode())
-                if status != 200:
-                    raise SoakFailed(f"POST /_mock/clock answered {status}: {body[:200]!r}")
-            await asyncio.sleep(0.1)
-    finally:
-        connection.close()
+            finally:
+                connection.close()
+            if status != 200:
+                raise SoakFailed(f"POST /_mock/clock answered {status}: {body[:200]!r}")
+        await asyncio.sleep(0.1)
 
 
 def rss_mb(pid, field="VmRSS"):
@@ -320,12 +321,7 @@ async def soak(servers, seconds, interval, connections, progress):
     stopping = asyncio.Event()
     meters = (Meter(), Meter(), Meter())
     loop = asyncio.get_running_loop()
-    api = await RawConnection.open(servers.api_port)
-    try:
-        newest = {"token": await sign_in(await RawConnection.open(servers.mock_port), api,
-                                         servers.api_prefix)}
-    finally:
-        api.close()
+    newest = {"token": await sign_in_once(servers)}
     if servers.proxy_pid:
         request, expected = lambda: servers.api_request(newest["token"]), b'"accountId"'
     else:
@@ -407,7 +403,7 @@ async def sign_in_once(servers):
     connection = await RawConnection.open(servers.mock_port)
     api = await RawConnection.open(servers.api_port)
     try:
-        await sign_in(connection, api, servers.api_prefix)
+        return await sign_in(connection, api, servers.api_prefix)
     finally:
         connection.close()
         api.close()
