@@ -128,6 +128,25 @@ def test_the_wheel_is_the_same_from_sdist_or_tree_and_carries_build_pys_bundle(w
     assert "implicitflow_bundle" not in package and "implicitflow_testing" not in package
 
 
+def test_the_release_passes_twine_check_and_carries_its_licences(wheel):
+    (sdist,) = wheel.parent.glob("*.tar.gz")
+    # What a package index checks on upload: the metadata, and that the README renders.
+    run([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], cwd=wheel.parent)
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA")))
+    licences = sorted(name.rpartition("/licenses/")[2] for name in names if "/licenses/" in name)
+    assert licences == ["LICENSE", "pysrc/implicitflow_bundle/files/brython.LICENCE.txt"]
+    fields = metadata.decode().split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in fields
+    # pytest finds the plugin by its entry point; this classifier is how people find it.
+    assert "Classifier: Framework :: Pytest" in fields
+    assert any(field.startswith("Project-URL: Changelog, ") for field in fields)
+    with tarfile.open(sdist) as archive:
+        top = archive.getnames()[0].split("/")[0]
+        assert {f"{top}/LICENSE", f"{top}/CHANGELOG.md"} <= set(archive.getnames())
+
+
 def audit_served_app(public, bin_dir, env, cwd):
     """`implicitflow serve PUBLIC --mock` (its own mock), the example's client registered
     there, and `implicitflow-audit --app` run against it; the audit's CompletedProcess."""
@@ -193,8 +212,13 @@ def test_the_example_apps_pass_against_the_installed_wheel(which, wheel, tmp_pat
     run([bin_dir / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "unrelated"],
         cwd=tmp_path, env=env)
 
-    # With the testing extra: each example's own tests, in Chromium, from the apps' folder.
-    run(pip_install + [f"{wheel}[testing]", "pytest-playwright"], cwd=tmp_path, env=env)
+    # With the testing extra: each example's own tests, in Chromium, from the apps' folder, each
+    # bundled as its page says: compiled ahead of time (the bundle extra compiles), or no Python.
+    run(pip_install + [f"{wheel}[testing,bundle]", "pytest-playwright"], cwd=tmp_path, env=env)
+    for name, compiled in (("brython-app", ["--app", "public/app.py"]),
+                           ("javascript-app", ["--no-compiler"])):
+        run([bin_dir / "implicitflow", "bundle", "public/vendor", "--url", "vendor/", *compiled],
+            cwd=apps / name, env=env)
     tests = run([bin_dir / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q"], cwd=apps, env=env)
     assert re.search(r"^6 passed in ", tests.stdout, re.M), tests.stdout
     assert "warning" not in tests.stdout.lower(), tests.stdout
