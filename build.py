@@ -33,6 +33,15 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# Brython's compiler in V8 is shared with `implicitflow bundle --app`, which compiles an app's
+# own Python on the user's machine: it lives in the installed package, and is used from there.
+if str(ROOT / "pysrc") not in sys.path:
+    sys.path.insert(0, str(ROOT / "pysrc"))
+from implicitflow_bundle import _compile  # noqa: E402
+from implicitflow_bundle._compile import without_indentation  # noqa: E402, F401
+from implicitflow_bundle._runtime import RUNTIME, RuntimeCutError  # noqa: E402
+from implicitflow_bundle._runtime import without_compiler as _without_compiler  # noqa: E402
+
 PACKAGE = ROOT / "pysrc" / "implicitflow"
 WEB = ROOT / "web"
 DIST = WEB / "dist"
@@ -52,48 +61,6 @@ READY_PRELUDE = (
 )
 
 
-#: Browser globals brython.js touches while it loads, for V8 without a page; Brython's compiler
-#: reads none of them.
-COMPILER_GLOBALS = r"""
-var window = globalThis, self = globalThis;
-globalThis.console = {log() {}, warn() {}, info() {}, error() {}, debug() {}};
-globalThis.addEventListener = function () {};
-globalThis.URL = class URL {
-  constructor(url) {
-    var parts = /^[a-z]+:\/\/[^/?#]*([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
-    if (!parts) { throw new TypeError("Invalid URL: " + url); }
-    this.pathname = parts[1] || "/"; this.search = parts[2] || ""; this.hash = parts[3] || "";
-  }
-};
-"""
-#: Brython draws its generated names (and the lambda tag) from Math.random: a seeded generator
-#: (mulberry32) makes the compiled JavaScript the same bytes on every build.
-SEEDED_RANDOM = r"""
-(function (seed) {
-  Math.random = function () {
-    seed = (seed + 0x6D2B79F5) >>> 0;
-    var t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-})(%d);
-"""
-#: What Brython's VFS loader does with a module's source on a first visit.
-COMPILE_MODULE = r"""
-function compileModule(name, source, isPackage) {
-  var $B = __BRYTHON__, path = "VFS." + name + (isPackage ? "/__init__.py" : ".py");
-  // Without this the module is named after its file, and `from .x import y` loses its package.
-  $B.url2name[path] = name;
-  $B.imported[name] = $B.module.$factory(
-    name, "", isPackage ? name : name.split(".").slice(0, -1).join("."));
-  try {
-    return $B.py2js({src: source, filename: path, imported: true}, name, name,
-                    $B.builtins_scope).to_js();
-  } finally {
-    delete $B.imported[name];
-  }
-}
-"""
 #: Appended to the package: the compiled modules go where Brython's indexedDB cache puts them,
 #: which its module loader reads before compiling, but only under the brython.js that compiled
 #: them (its build stamp). Once nothing in the page's file system is left to compile, opening
@@ -104,6 +71,26 @@ var hasIndexedDB=$B.has_indexedDB;
 Object.defineProperty($B,"has_indexedDB",{configurable:true,get:function(){
 return hasIndexedDB&&Object.keys($B.VFS).some(function(name){return !(name in $B.precompiled)})}});
 })(__BRYTHON__,%s)}
+"""
+
+
+#: Appended to the package, after READY_PRELUDE: a page with no Python of its own (plain
+#: JavaScript, under either runtime) still gets `implicitflowReady`. Once the document is parsed,
+#: the package is imported, unless a <script type="text/python"> on the page will do it (Brython
+#: runs those at the load event) or something already did. Under the brython.js that compiled the
+#: package the import is made as compiled Python makes it, so no Python is compiled; under
+#: another one, Brython compiles that line.
+PACKAGE_START = """;(function($B,stamp){
+function start(){
+if($B.imported.implicitflow||document.querySelector('script[type="text/python"],script[type="text/python3"]')){return}
+if($B.compiled_date!==stamp){return $B.importModule("implicitflow")}
+var _b_=$B.builtins,name="__implicitflow_start__",locals={__name__:name},frame=[name,locals,name,locals];
+$B.enter_frame(frame,"<implicitflow start>",1);
+try{$B.import("implicitflow",[],{},locals,1);$B.leave_frame({locals:locals,value:_b_.None})}
+catch(error){$B.set_exc_and_trace(frame,error);$B.leave_frame({locals:locals,value:_b_.None});
+$B.handle_error(error.ob_type===undefined?$B.exception(error):error)}}
+if(document.readyState==="loading"){document.addEventListener("DOMContentLoaded",start)}else{start()}
+})(__BRYTHON__,%s);
 """
 
 
@@ -158,48 +145,22 @@ def source_hash(paths):
     return digest.hexdigest()
 
 
-def without_indentation(js):
-    """`js` without the spaces that start its lines (5% of the package's gzip bytes). They mean
-    nothing unless inside a token: a string crosses a line only after a backslash, and only a
-    template literal (which Brython does not write) could hold one, so such code is kept."""
-    if "`" in js:
-        return js
-    lines = js.split("\n")
-    return "\n".join(line if number and lines[number - 1].endswith("\\") else line.lstrip(" ")
-                     for number, line in enumerate(lines))
+def without_compiler(brython_js):
+    """brython.js without its compiler chain (implicitflow_bundle._runtime)."""
+    try:
+        return _without_compiler(brython_js)
+    except RuntimeCutError as error:
+        raise BuildError(str(error)) from None
 
 
 def compile_modules(brython_js, modules):
     """{name: JavaScript} of every `.py` module of a loadBrythonPackage mapping, compiled by
-    `brython_js` in V8 as a page would compile it (packages wrapped in a list, as Brython keeps
-    them), and the runtime's build stamp, which the compiled code is valid for."""
+    `brython_js` in V8 (see implicitflow_bundle._compile), and the build stamp it is valid for."""
     try:
-        from py_mini_racer import JSEvalException, MiniRacer
-    except ImportError:
-        raise BuildError(
-            "The 'mini-racer' package (V8 for Brython's compiler) is not installed. "
-            "Run: pip install -e '.[bundle]'"
-        ) from None
-    context = MiniRacer()
-    try:
-        context.eval(SEEDED_RANDOM % int(hashlib.sha256(b"implicitflow").hexdigest()[:8], 16))
-        context.eval(COMPILER_GLOBALS)
-        context.eval(brython_js)
-        context.eval(COMPILE_MODULE)
-        compiled = {}
-        for name, entry in sorted(modules.items()):
-            if name == "$timestamp" or entry[0] != ".py":
-                continue
-            is_package = len(entry) > 3 and bool(entry[3])
-            call = "compileModule(" + json.dumps([name, entry[1], is_package])[1:-1] + ")"
-            try:
-                js = without_indentation(context.eval(call))
-            except JSEvalException as error:
-                raise BuildError(f"Brython could not compile {name}: {error}") from None
-            compiled[name] = [js] if is_package else js
-        return compiled, context.eval("__BRYTHON__.compiled_date")
-    finally:
-        context.close()
+        return _compile.compile_modules(brython_js, modules)
+    except _compile.CompileError as error:
+        raise BuildError(str(error).replace("pip install 'implicitflow[bundle]'",
+                                            "pip install -e '.[bundle]'")) from None
 
 
 def build_package(make_package, output, brython_js):
@@ -222,7 +183,8 @@ def build_package(make_package, output, brython_js):
         PACKAGE_PREFIX + json.dumps(modules, sort_keys=True, separators=(",", ":")) + ")\n"
         + PRECOMPILED_BLOCK % (json.dumps(compiled_date),
                                json.dumps(compiled, sort_keys=True, separators=(",", ":")))
-        + READY_PRELUDE,
+        + READY_PRELUDE
+        + PACKAGE_START % json.dumps(compiled_date),
         encoding="utf-8",
     )
 
@@ -290,10 +252,36 @@ def web_sources():
 
 
 def copy_web_sources(folder):
+    """The pages, and each page's Python (app.py, bench/*.py) also compiled ahead of time into
+    NAME.brython.js beside it, as `implicitflow bundle --app` compiles a user's app: the pages
+    load that, under the runtime without the compiler."""
+    brython_js = None
     for path, relative in web_sources():
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+        if path.suffix == ".py":
+            if brython_js is None:
+                brython, _ = load_brython()
+                brython_js = guard_locale(
+                    (Path(brython.__file__).parent / "data" / "brython.js").read_text(encoding="utf-8"))
+            try:
+                text, _, missing = _compile.compile_app(brython_js, [path], package_module_names())
+            except _compile.CompileError as error:
+                raise BuildError(str(error)) from None
+            if missing:
+                raise BuildError(f"{relative} imports {', '.join(missing)}, which brython.js does "
+                                 "not hold: a page compiled ahead of time cannot load it")
+            target.with_name(path.stem + ".brython.js").write_text(text, encoding="utf-8")
+
+
+def package_module_names():
+    """implicitflow, implicitflow.flow, ...: the browser package's modules."""
+    names = []
+    for path in python_sources(PACKAGE):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
 
 
 def write_bundle(folder):
@@ -311,6 +299,7 @@ def write_bundle(folder):
     folder.mkdir(parents=True, exist_ok=True)
     brython_js = guard_locale((brython_data / "brython.js").read_text(encoding="utf-8"))
     (folder / "brython.js").write_text(brython_js, encoding="utf-8")
+    (folder / RUNTIME).write_text(without_compiler(brython_js), encoding="utf-8")
     shutil.copyfile(BRYTHON_LICENCE, folder / BRYTHON_LICENCE.name)
     print("Brython", metadata.version("brython"), "from", brython_data,
           "(brython.js guarded against a language that is no language tag)")
@@ -324,7 +313,7 @@ def write_bundle(folder):
         print("Standard-library modules bundled:", ", ".join(wanted))
     else:
         print("Standard-library modules imported by the browser code: none (no bundle needed)")
-    for name in ("brython.js", STDLIB_BUNDLE, "implicitflow.brython.js"):
+    for name in ("brython.js", RUNTIME, STDLIB_BUNDLE, "implicitflow.brython.js"):
         if (folder / name).exists():
             precompress(folder / name)
 

@@ -1,6 +1,6 @@
 """`implicitflow`: put the browser files where an app serves them, and serve an app.
 
-    implicitflow bundle DEST [--url PREFIX]
+    implicitflow bundle DEST [--url PREFIX] [--app PATH [PATH ...] | --no-compiler]
     implicitflow serve DIR [--api-path PATH] [--upstream URL | --max us|pl --domain D | --mock [URL]]
     implicitflow --version
 """
@@ -9,7 +9,15 @@ import argparse
 import sys
 from importlib import metadata
 
-from implicitflow_bundle import LICENCE, BundleError, script_tags, sri_hash, write_bundle
+from implicitflow_bundle import (
+    LICENCE,
+    RUNTIME,
+    BundleError,
+    compile_app,
+    script_tags,
+    sri_hash,
+    write_bundle,
+)
 
 
 def parse_arguments(argv):
@@ -23,11 +31,23 @@ def parse_arguments(argv):
         "bundle", help="write the browser files into a folder and print the <script> tags",
         description="Write brython.js (with its licence) and implicitflow.brython.js into DEST, "
                     "each with its pre-compressed copy (NAME.gz); print each file's size and "
-                    "Subresource Integrity hash, and the <script> tags to paste into a page.")
+                    "Subresource Integrity hash, and the <script> tags to paste into a page. "
+                    "With --app, the app's Python is compiled ahead of time into one script "
+                    "(app.py: app.brython.js) and the runtime is brython_runtime.js, Brython "
+                    "without its compiler: the page compiles no Python, and cannot.")
     bundle.add_argument("dest", metavar="DEST", help="the folder to write to (created if needed)")
     bundle.add_argument("--url", default="", metavar="PREFIX",
                         help='where the page loads the files from: "vendor/", "/static/", a CDN '
                              "URL (default: beside the page)")
+    compiled = bundle.add_mutually_exclusive_group()
+    compiled.add_argument("--app", nargs="+", metavar="PATH",
+                          help="the app's Python, compiled ahead of time (needs "
+                               "implicitflow[bundle]): first its script, a .py file the page "
+                               "runs once it is parsed, then any modules it imports (files, or "
+                               "folders of them; modules beside the script are found without)")
+    compiled.add_argument("--no-compiler", action="store_true",
+                          help=f"write {RUNTIME} (Brython without its compiler) instead of "
+                               "brython.js, for a page with no Python of its own (plain JavaScript)")
     serve = commands.add_parser(
         "serve", help="serve an app's folder with its same-origin GetResponse API proxy",
         description="Serve DIR (pre-compressed NAME.gz, ETag, security headers) and proxy "
@@ -80,23 +100,35 @@ def serve(args):
     return 0
 
 
-def bundle(dest, url_prefix):
-    written = write_bundle(dest)
+def bundle(dest, url_prefix, app_paths=None, no_compiler=False):
+    app = compile_app(app_paths) if app_paths else None
+    written = write_bundle(dest, app=app, compiler=not (app or no_compiler))
     print(f"Wrote {len(written)} files to {dest}:")
     for path in written:
         data = path.read_bytes()
         if path.name == LICENCE:
-            note = "Brython's licence: keep it beside brython.js"
+            note = "Brython's licence: keep it beside the runtime"
         elif path.suffix == ".gz":
             note = f"{path.stem} pre-compressed, for a server that sends NAME.gz"
         else:
             note = sri_hash(data)
         print(f"  {path.name:<26} {len(data):>10,} B  {note}")
+    if app is not None:
+        print(f"Compiled into {app.name}: {app_paths[0]} (its script) and "
+              + (", ".join(app.modules) + " (modules)" if app.modules else "no other module"))
+        for name in app.missing:
+            print(f"Warning: the app imports {name}, which neither the app nor brython.js holds: "
+                  f"under {RUNTIME} that import fails (pass it with --app if it is the app's)",
+                  file=sys.stderr)
     print("Paste into the page, before any script that uses implicitflow:")
     for tag in script_tags(written, url_prefix):
         print("  " + tag)
-    print('A page without Python of its own also needs: <script type="text/python">import implicitflow'
-          "</script>")
+    if app is not None:
+        print(f"The page runs {app_paths[0]} once it is parsed: it needs no <script type=\"text/python\">, "
+              f"and must have none ({RUNTIME} cannot compile Python).")
+    else:
+        print("A page with no Python of its own needs nothing more: implicitflowReady resolves once "
+              "the page is parsed.")
 
 
 def main(argv=None):
@@ -104,7 +136,7 @@ def main(argv=None):
     if args.command == "serve":
         return serve(args)
     try:
-        bundle(args.dest, args.url)
+        bundle(args.dest, args.url, args.app, args.no_compiler)
     except BundleError as error:
         print(f"implicitflow: {error}", file=sys.stderr)
         return 1

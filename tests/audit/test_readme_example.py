@@ -17,11 +17,11 @@ EXAMPLE = WEB / "examples" / "javascript-app" / "public"
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory):
-    """The example's public/ folder after `implicitflow bundle public/vendor` (from this
-    checkout's build, web/dist: an editable install has no bundled files)."""
+    """The example's public/ folder after `implicitflow bundle public/vendor --no-compiler` (from
+    this checkout's build, web/dist: an editable install has no bundled files)."""
     folder = tmp_path_factory.mktemp("javascript-app") / "public"
     shutil.copytree(EXAMPLE, folder)
-    write_bundle(folder / "vendor", source=WEB / "dist")
+    write_bundle(folder / "vendor", source=WEB / "dist", compiler=False)
     return folder
 
 

@@ -27,7 +27,8 @@ def free_port():
 def public(tmp_path):
     folder = tmp_path / "public"
     shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("vendor"))
-    write_bundle(folder / "vendor", source=WEB / "dist")  # what `implicitflow bundle` writes
+    # What `implicitflow bundle public/vendor --no-compiler` writes.
+    write_bundle(folder / "vendor", source=WEB / "dist", compiler=False)
     return folder
 
 

@@ -40,8 +40,8 @@ def precompiled_modules(text, build):
     """The compiled modules of the package's precompiled block (the object it hands Brython)."""
     block = text[text.index(")\n") + 2:]
     compiled_date, rest = block.split("===", 1)[1].split("){", 1)
-    return json.loads(compiled_date), json.loads(rest[rest.index("})(__BRYTHON__,") + 15:
-                                                      rest.rindex(")}")])
+    return json.loads(compiled_date), json.JSONDecoder().raw_decode(
+        rest, rest.index("})(__BRYTHON__,") + 15)[0]
 
 
 @pytest.fixture(scope="module")

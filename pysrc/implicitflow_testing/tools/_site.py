@@ -1,6 +1,8 @@
 """The site the demo serves: a build given with --dist, or the installed one, which is the
-pages installed with this package (tools/web, put there by the wheel build) beside the
-installed browser bundle (implicitflow_bundle)."""
+pages installed with this package (tools/web, put there by the wheel build, with their Python
+compiled ahead of time) beside the installed browser bundle (implicitflow_bundle): both
+runtimes, brython.js for the pages that compile Python and brython_runtime.js for those that
+do not."""
 
 import shutil
 import tempfile
@@ -32,6 +34,7 @@ def site_folder(dist=None):
         shutil.copytree(INSTALLED_PAGES, scratch, dirs_exist_ok=True)
         try:
             write_bundle(scratch)
+            write_bundle(scratch, compiler=False)
         except BundleError as error:
             raise SiteNotFound(str(error)) from None
         yield Path(scratch)

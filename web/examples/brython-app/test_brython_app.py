@@ -1,7 +1,7 @@
 """The Brython example app against the mock GetResponse, in Chromium.
 
-    pip install 'implicitflow[testing]' pytest-playwright
-    implicitflow bundle public/vendor
+    pip install 'implicitflow[testing,bundle]' pytest-playwright
+    implicitflow bundle public/vendor --app public/app.py
     pytest
 """
 

@@ -1,7 +1,7 @@
 """The plain-JavaScript example app against the mock GetResponse, in Chromium.
 
     pip install 'implicitflow[testing]' pytest-playwright
-    implicitflow bundle public/vendor
+    implicitflow bundle public/vendor --no-compiler
     pytest
 """
 
