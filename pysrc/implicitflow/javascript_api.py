@@ -17,8 +17,15 @@ from .providers import Provider, getresponse, getresponse_max
 def token_to_data(token):
     if token is None:
         return None
-    return {"accessToken": token.access_token, "tokenType": token.token_type,
-            "expiresAt": token.expires_at * 1000, "scope": token.scope}
+    return {"accessToken": token.access_token, **event_data(token)}
+
+
+def event_data(token):
+    """What a "login" or "expiring" handler gets: the token's type, expiry (ms) and scope, not
+    the token itself. A handler that logs its argument must not log the token, as Python's
+    `Token` repr keeps it out of a log; `flow.token()` gives it to whoever asks."""
+    return {"tokenType": token.token_type, "expiresAt": token.expires_at * 1000,
+            "scope": token.scope}
 
 
 def login_result_to_data(result):
@@ -96,7 +103,7 @@ def create(options=None):
             if isinstance(value, ImplicitFlowError):
                 callback(js.json_data(error_to_data(value)))
             else:
-                callback(js.to_javascript(token_to_data(value)))
+                callback(js.to_javascript(None if value is None else event_data(value)))
 
         return flow.on(name, forward)
 

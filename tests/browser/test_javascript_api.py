@@ -84,6 +84,39 @@ def test_the_readme_brython_example_signs_in(flow_page):
     assert flow_page.page.locator("#who").inner_text() == "ada.lovelace@example.com"
 
 
+def test_event_payloads_never_carry_the_token(js_page):
+    # An app's handler that logs what it gets: the token must not reach the console.
+    js_page.page.add_init_script("""
+      window.payloads = [];
+      addEventListener("implicitflow:ready", () => {
+        const create = implicitflow.create;
+        implicitflow.create = (options) => {
+          const flow = create(options);
+          for (const name of ["login", "expiring"]) {
+            flow.on(name, (payload) => {
+              console.log(name, payload, JSON.stringify(payload));
+              window.payloads.push([name, payload]);
+            });
+          }
+          return flow;
+        };
+      });""")
+    console = []
+    js_page.page.on("console", lambda message: console.append(message.text))
+    js_page.open()
+    js_page.page.evaluate("flow.login()")
+    js_page.page.get_by_role("button", name="Allow").click()
+    token = js_page.arrived()["accessToken"]
+    js_page.page.evaluate("flow.token()")  # the way to the token is a call that names it
+
+    [(name, payload)] = js_page.page.evaluate("window.payloads")
+    assert name == "login"
+    assert sorted(payload) == ["expiresAt", "scope", "tokenType"]
+    assert payload["expiresAt"] > js_page.page.evaluate("Date.now()")
+    assert any(line.startswith("login ") for line in console)
+    assert not [line for line in console if token in line]
+
+
 def test_an_error_event_carries_the_error_as_plain_data(js_page):
     js_page.page.route("**/api/getresponse/offline", lambda route: route.abort())
     js_page.open()
