@@ -6,7 +6,6 @@ import httpx
 import pytest
 
 from implicitflow_testing.mock._server import run_mock_server
-from implicitflow_testing.mock._state import RateBucket
 
 from .helpers import FrozenClock, api_key, run_async, token_request
 
@@ -180,8 +179,7 @@ def test_forced_quota_error_agrees_with_itself(getresponse_mock, http, token):
 
 
 def test_the_quota_of_the_window_runs_out_with_agreeing_headers(getresponse_mock, http, token):
-    getresponse_mock.state.rate_buckets[("", "VfEy1")] = RateBucket(getresponse_mock.clock.now() - 500,
-                                                                    30000)
+    getresponse_mock.state.count_calls(("", "VfEy1"), 30000, getresponse_mock.clock.now() - 500)
 
     response = http.get("/v3/accounts", headers=bearer(token))
 

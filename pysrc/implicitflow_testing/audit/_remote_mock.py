@@ -3,8 +3,13 @@ through its HTTP controls under /_mock/ with the same method names as `MockServe
 
 import html
 import re
+from typing import Any
 
 import httpx
+
+from implicitflow_testing.mock._controls import BY_PATH
+from implicitflow_testing.mock._state import ControlRefused
+from implicitflow_testing.mock._switch_methods import SwitchMethods
 
 
 def error_page_fields(body):
@@ -18,8 +23,8 @@ class MockUnreachable(RuntimeError):
     """The mock's controls did not answer: the message says which URL and why."""
 
 
-class RemoteMock:
-    """The subset of `MockServer` the audit uses, over HTTP."""
+class RemoteMock(SwitchMethods):
+    """`MockServer`'s switches over HTTP (the methods of `SwitchMethods`), and a probe."""
 
     def __init__(self, url, timeout=10):
         self.url = url.rstrip("/")
@@ -33,30 +38,24 @@ class RemoteMock:
     def api_base(self):
         return self.url + "/v3"
 
-    def _call(self, method, path, body=None, expect=200):
+    def _control(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One of the controls under /_mock/ (the table in mock._controls); a value the switch
+        does not take (400) raises ControlRefused, as `MockServer` does."""
+        control = BY_PATH[path]
+        query = control.method == "GET"
         try:
-            answer = self._client.request(method, path, json=body)
+            answer = self._client.request(control.method, path, params=body if query else None,
+                                          json=None if query else body)
         except httpx.HTTPError as error:
             raise MockUnreachable(f"the mock at {self.url} did not answer {path}: {error}") from None
-        if answer.status_code != expect:
+        if answer.status_code == 400 and answer.headers.get("content-type", "").startswith(
+                "application/json"):
+            raise ControlRefused(answer.json().get("error_description", answer.text[:200]))
+        if answer.status_code != control.status:
             raise MockUnreachable(f"the mock at {self.url} answered {path} with "
                                   f"{answer.status_code}: {answer.text[:200]}")
-        return answer.json()
-
-    def approve_next(self):
-        self._call("POST", "/_mock/consent", {"next": "allow"})
-
-    def deny_next(self):
-        self._call("POST", "/_mock/consent", {"next": "deny"})
-
-    def expire_tokens(self, access_token=None):
-        body = {} if access_token is None else {"access_token": access_token}
-        return self._call("POST", "/_mock/tokens/expire", body)["expired"]
-
-    def register_client(self, client_id, client_secret, redirect_uris, name=None):
-        self._call("POST", "/_mock/clients", {"client_id": client_id, "client_secret": client_secret,
-                                              "name": name or client_id,
-                                              "redirect_uris": list(redirect_uris)}, expect=201)
+        result: dict[str, Any] = answer.json()
+        return result
 
     def authorize_probe(self, client_id, redirect_uri):
         """Ask the mock's authorize URL, as an app's sign-in would, without following it:
@@ -69,18 +68,6 @@ class RemoteMock:
             raise MockUnreachable(f"the mock at {self.url} did not answer its authorize URL: "
                                   f"{error}") from None
         return (answer.status_code, *error_page_fields(answer.text))
-
-    def set_api_text(self, account=None, from_field=None):
-        texts = {kind: dict(values) for kind, values in
-                 (("account", account), ("from_field", from_field)) if values}
-        self._call("POST", "/_mock/api-text", texts)
-
-    def requests(self):
-        return self._call("GET", "/_mock/requests")["requests"]
-
-    def requests_after(self, number):
-        """The log after entry `number`: {"requests", "newest", "lost"} (see `entries_after`)."""
-        return self._call("GET", f"/_mock/requests?after={int(number)}")
 
     def close(self):
         self._client.close()

@@ -19,9 +19,11 @@ from starlette.routing import Route
 from implicitflow_testing.mock import _getresponse_api as getresponse_api
 from implicitflow_testing.mock._access_policy import AccessPolicy
 from implicitflow_testing.mock._connection_limits import Limits, drain_limit, read_limited
+from implicitflow_testing.mock._controls import CONTROLS, INDEX_PATH, Control
+from implicitflow_testing.mock._models import ACCOUNT, Account
 from implicitflow_testing.mock._oauth_server import MockAuthorizationServer, ParsedRequest
-from implicitflow_testing.mock._request_log import entries_after, entry_number, start_entry
-from implicitflow_testing.mock._state import Client, MockState, User
+from implicitflow_testing.mock._request_log import start_entry
+from implicitflow_testing.mock._state import ControlRefused, MockState
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
@@ -170,7 +172,7 @@ def error_page(error_name, description, status=400):
     return HTMLResponse(body, status_code=status)
 
 
-def consent_page(client, pairs, user: User):
+def consent_page(client, pairs, user: Account):
     """The consent screen: names the client and the person's account, posts the request back
     with Allow or Deny."""
     hidden = "\n".join(
@@ -228,19 +230,9 @@ class MockApp:
             Route("/v3/from-fields", self.from_fields, methods=["GET"]),
             Route("/v3/from-fields/{from_field_id}", self.from_field, methods=["GET"]),
             Route("/v3/{rest:path}", self.api_not_found, methods=["GET", "POST", "PUT", "DELETE"]),
-            Route("/_mock/", self.control_index, methods=["GET"]),
-            Route("/_mock/reset", self.control_reset, methods=["POST"]),
-            Route("/_mock/clients", self.control_clients, methods=["POST"]),
-            Route("/_mock/consent", self.control_consent, methods=["POST"]),
-            Route("/_mock/tokens/expire", self.control_expire, methods=["POST"]),
-            Route("/_mock/token-lifetime", self.control_token_lifetime, methods=["POST"]),
-            Route("/_mock/api-error", self.control_api_error, methods=["POST"]),
-            Route("/_mock/latency", self.control_latency, methods=["POST"]),
-            Route("/_mock/refresh-rotation", self.control_rotation, methods=["POST"]),
-            Route("/_mock/documented-limits", self.control_documented_limits, methods=["POST"]),
-            Route("/_mock/clock", self.control_clock, methods=["POST"]),
-            Route("/_mock/api-text", self.control_api_text, methods=["POST"]),
-            Route("/_mock/requests", self.control_requests, methods=["GET"]),
+            Route(INDEX_PATH, self.control_index, methods=["GET"]),
+            *(Route(control.path, self.control_endpoint(control), methods=[control.method])
+              for control in CONTROLS),
         ]
         middleware = []
         if allow_origins:
@@ -262,8 +254,7 @@ class MockApp:
         if scope["path"] in BROWSER_NOISE:
             return await (refusal or self.asgi)(scope, receive, send)
         entry = start_entry(scope)
-        with self.state.lock:
-            self.state.requests.append(entry)
+        self.state.log(entry)
         listener = self.state.log_listener
 
         async def send_logged(message):
@@ -275,7 +266,7 @@ class MockApp:
 
         if refusal:
             return await refusal(scope, receive, send_logged)
-        latency = self.state.switches.latency_ms
+        latency = self.state.latency_ms
         path = scope["path"]
         # API calls wait inside `api()`, where they count as simultaneous calls.
         if latency and not path.startswith("/_mock/") and not (
@@ -339,28 +330,25 @@ class MockApp:
             # RFC 6749 3.1; with a parameter given twice, not even redirect_uri can be trusted.
             return error_page("invalid_request", f"The parameter {repeated} is repeated")
         oauth_request = ParsedRequest(request.method, str(request.url), request.headers, pairs, [])
-        with self.state.lock:
-            try:
-                grant = self.oauth.get_consent_grant(oauth_request)
-            except OAuth2Error as error:
-                if getattr(error, "redirect_uri", None):
-                    return oauth_response(*self.oauth.handle_error_response(oauth_request, error))
-                return error_page(error.error, error.description)
-            except ValueError:
-                # Authlib refuses to build an error whose description would echo control
-                # characters from the request (RFC 6749 5.2 limits the character set).
-                return error_page("invalid_request", "The request has characters that are not allowed")
-            if decision is None:
-                decision = self.state.take_next_consent()
-                if decision is None and self.state.switches.auto_approve:
-                    decision = "allow"
-            if decision is None:
-                return consent_page(grant.client, pairs, User())
-            if decision not in ("allow", "deny", "wrong_state"):
-                raise BadRequest("decision must be 'allow' or 'deny'")
-            user = None if decision == "deny" else User()
-            response = oauth_response(
-                *self.oauth.create_authorization_response(oauth_request, user, grant))
+        try:
+            grant = self.oauth.get_consent_grant(oauth_request)
+        except OAuth2Error as error:
+            if getattr(error, "redirect_uri", None):
+                return oauth_response(*self.oauth.handle_error_response(oauth_request, error))
+            return error_page(error.error, error.description)
+        except ValueError:
+            # Authlib refuses to build an error whose description would echo control
+            # characters from the request (RFC 6749 5.2 limits the character set).
+            return error_page("invalid_request", "The request has characters that are not allowed")
+        if decision is None:
+            decision = self.state.take_consent()
+        if decision is None:
+            return consent_page(grant.client, pairs, ACCOUNT)
+        if decision not in ("allow", "deny", "wrong_state"):
+            raise BadRequest("decision must be 'allow' or 'deny'")
+        user = None if decision == "deny" else ACCOUNT
+        response = oauth_response(
+            *self.oauth.create_authorization_response(oauth_request, user, grant))
         if decision == "wrong_state" and response.status_code == 302:
             location = replace_state(response.headers["location"], secrets.token_hex(32))
             return RedirectResponse(location, status_code=302)
@@ -378,11 +366,10 @@ class MockApp:
             raise BadRequest(problem)
         # RFC 6749 3.2: the parameters of a token request are the form body's, never the query's.
         oauth_request = ParsedRequest("POST", str(request.url), request.headers, [], form)
-        with self.state.lock:
-            try:
-                status, body, headers = self.oauth.create_token_response(oauth_request)
-            except ValueError:  # an error description that would echo control characters
-                raise BadRequest("The request has characters that are not allowed") from None
+        try:
+            status, body, headers = self.oauth.create_token_response(oauth_request)
+        except ValueError:  # an error description that would echo control characters
+            raise BadRequest("The request has characters that are not allowed") from None
         return oauth_response(status, body, headers)
 
     def check_domain(self, request):
@@ -404,7 +391,7 @@ class MockApp:
         API key: `X-Auth-Token: api-key <key>`; OAuth 2.0: `Authorization: Bearer <token>`
         (apidocs.getresponse.com/v3/authentication).
         """
-        account = self.state.principal(User().account_id, request.headers.get("x-domain"))
+        account = self.state.principal(ACCOUNT.account_id, request.headers.get("x-domain"))
         api_key = request.headers.get("x-auth-token")
         if api_key is not None:
             key = api_key[len(getresponse_api.API_KEY_PREFIX):]
@@ -414,8 +401,7 @@ class MockApp:
             return None, unknown_credentials()
         scheme, _, sent = request.headers.get("authorization", "").partition(" ")
         sent = sent.strip()
-        with self.state.lock:
-            token = self.state.tokens.get(sent) if scheme.lower() == "bearer" else None
+        token = self.state.token(sent) if scheme.lower() == "bearer" else None
         if token is None or (self.state.max_domains and token.domain
                              and token.domain != request.headers.get("x-domain")):
             return None, unknown_credentials()
@@ -449,7 +435,7 @@ class MockApp:
                                     "please wait a second (apidocs.getresponse.com/v3/limits)",
                                     limit=limit)
         try:
-            latency = self.state.switches.latency_ms
+            latency = self.state.latency_ms
             if latency:
                 await asyncio.sleep(latency / 1000)
             forced = self.state.take_api_error()
@@ -491,7 +477,7 @@ class MockApp:
 
     def with_text(self, kind, resource):
         """`resource` (an "account" or a "from_field") with the text the `api_text` switch sets."""
-        return dict(resource, **(self.state.switches.api_text or {}).get(kind, {}))
+        return dict(resource, **self.state.api_text(kind))
 
     async def accounts(self, request: Request):
         fields = dict(query_pairs(request)).get("fields")
@@ -543,109 +529,24 @@ class MockApp:
     # -- /_mock/ controls ----------------------------------------------------------------
 
     async def control_index(self, request):
-        return json_response({"controls": CONTROLS})
+        return json_response({"controls": [control.listing() for control in CONTROLS]})
 
-    async def control_reset(self, request):
-        await read_json(request, self.limits)
-        self.state.reset()
-        return json_response({"reset": True})
+    def control_endpoint(self, control: Control):
+        """The route of one control: its body (or query) to its `MockState` setter, whose
+        answer it sends; a value the setter refuses is a 400 with the setter's message."""
 
-    async def control_clients(self, request):
-        data = await read_json(request, self.limits)
-        try:
-            client = Client(str(data["client_id"]), str(data["client_secret"]),
-                            str(data.get("name") or data["client_id"]),
-                            [str(uri) for uri in data["redirect_uris"]])
-        except (KeyError, TypeError):
-            raise BadRequest("needs client_id, client_secret and redirect_uris (a list)") from None
-        self.state.add_client(client)
-        return json_response({"client_id": client.client_id}, 201)
+        async def endpoint(request: Request):
+            if control.method == "GET":
+                data = dict(query_pairs(request))
+            else:
+                data = await read_json(request, self.limits)
+            try:
+                answer = control.apply(self.state, data)
+            except ControlRefused as refusal:
+                raise BadRequest(str(refusal)) from None
+            return json_response(answer, control.status)
 
-    async def control_consent(self, request):
-        data = await read_json(request, self.limits)
-        with self.state.lock:
-            if "next" in data:
-                if data["next"] not in ("allow", "deny", "wrong_state", None):
-                    raise BadRequest("next must be 'allow', 'deny', 'wrong_state' or null")
-                self.state.switches.next_consent = data["next"]
-            if "auto_approve" in data:
-                if not isinstance(data["auto_approve"], bool):
-                    raise BadRequest("auto_approve must be true or false")
-                self.state.switches.auto_approve = data["auto_approve"]
-            return json_response({"next": self.state.switches.next_consent,
-                                  "auto_approve": self.state.switches.auto_approve})
-
-    async def control_expire(self, request):
-        data = await read_json(request, self.limits)
-        token = data.get("access_token")
-        if token is not None and not isinstance(token, str):
-            raise BadRequest("access_token must be a string")
-        return json_response({"expired": self.state.expire_tokens(token)})
-
-    async def control_token_lifetime(self, request):
-        seconds = (await read_json(request, self.limits)).get("seconds")
-        if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
-                                    or seconds < 1):
-            raise BadRequest("seconds must be a positive whole number, or null for the defaults")
-        self.state.switches.token_lifetime = seconds
-        return json_response({"seconds": seconds})
-
-    async def control_api_error(self, request):
-        data = await read_json(request, self.limits)
-        status, code, count = data.get("status"), data.get("code"), data.get("count", 1)
-        if not (isinstance(status, int) and 400 <= status <= 599 and isinstance(code, int)
-                and isinstance(count, int) and count >= 1):
-            raise BadRequest("needs status (400-599), code (a GetResponse error code) and count >= 1")
-        message = data.get("message")
-        self.state.arm_api_error(status, code, count, message if isinstance(message, str) else None)
-        return json_response({"status": status, "code": code, "count": count})
-
-    async def control_latency(self, request):
-        ms = (await read_json(request, self.limits)).get("ms")
-        if not isinstance(ms, int) or isinstance(ms, bool) or not 0 <= ms <= 60000:
-            raise BadRequest("ms must be a whole number from 0 to 60000")
-        self.state.switches.latency_ms = ms
-        return json_response({"ms": ms})
-
-    async def read_enabled(self, request):
-        enabled = (await read_json(request, self.limits)).get("enabled")
-        if not isinstance(enabled, bool):
-            raise BadRequest("enabled must be true or false")
-        return enabled
-
-    async def control_rotation(self, request):
-        self.state.switches.rotate_refresh_tokens = enabled = await self.read_enabled(request)
-        return json_response({"enabled": enabled})
-
-    async def control_documented_limits(self, request):
-        self.state.switches.documented_limits = enabled = await self.read_enabled(request)
-        return json_response({"enabled": enabled})
-
-    async def control_clock(self, request):
-        seconds = (await read_json(request, self.limits)).get("advance")
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
-            raise BadRequest("advance must be a number of seconds >= 0")
-        self.state.clock.advance(seconds)
-        return json_response({"offset": self.state.clock.offset})
-
-    async def control_api_text(self, request):
-        data = await read_json(request, self.limits)
-        allowed = getresponse_api.API_TEXT_FIELDS
-        if not (set(data) <= set(allowed) and all(
-                isinstance(texts, dict) and set(texts) <= set(allowed[kind])
-                and all(isinstance(text, str) for text in texts.values())
-                for kind, texts in data.items())):
-            raise BadRequest(f"needs text (strings) for these fields only: {allowed}; {{}} restores")
-        self.state.switches.api_text = data or None
-        return json_response({"api_text": data})
-
-    async def control_requests(self, request):
-        try:
-            after = entry_number(request.query_params.get("after", "0"))
-        except ValueError:
-            raise BadRequest("after must be a log entry's number (a whole number >= 0)") from None
-        with self.state.lock:
-            return json_response(entries_after(self.state.requests, after))
+        return endpoint
 
 
 def unknown_credentials():
@@ -658,31 +559,3 @@ class NotFound(BadRequest):
 
     def __init__(self, path):
         super().__init__(f"No such resource: {path}", status=404)
-
-
-#: What `GET /_mock/` lists: every control, its JSON body and its Python twin on `MockServer`.
-CONTROLS = [
-    {"method": "POST", "path": "/_mock/reset", "body": {}, "python": "reset()"},
-    {"method": "POST", "path": "/_mock/clients", "python": "register_client(...)",
-     "body": {"client_id": "app", "client_secret": "secret", "name": "My App",
-              "redirect_uris": ["https://app.example/callback"]}},
-    {"method": "POST", "path": "/_mock/consent", "body": {"next": "deny", "auto_approve": True},
-     "python": "deny_next(), approve_next(), wrong_state_next(), set_auto_approve(True)"},
-    {"method": "POST", "path": "/_mock/tokens/expire", "body": {"access_token": "optional"},
-     "python": "expire_tokens(access_token=None)"},
-    {"method": "POST", "path": "/_mock/token-lifetime", "body": {"seconds": 90},
-     "python": "set_token_lifetime(seconds)"},
-    {"method": "POST", "path": "/_mock/api-error", "body": {"status": 429, "code": 1015, "count": 1},
-     "python": "fail_api(status, code, count=1)"},
-    {"method": "POST", "path": "/_mock/latency", "body": {"ms": 200}, "python": "set_latency(ms)"},
-    {"method": "POST", "path": "/_mock/refresh-rotation", "body": {"enabled": True},
-     "python": "set_refresh_rotation(True)"},
-    {"method": "POST", "path": "/_mock/documented-limits", "body": {"enabled": True},
-     "python": "enforce_documented_limits(True)"},
-    {"method": "POST", "path": "/_mock/clock", "body": {"advance": 600},
-     "python": "clock.advance(seconds)"},
-    {"method": "POST", "path": "/_mock/api-text", "body": {"account": {"firstName": "<b>Ada</b>"},
-                                                             "from_field": {"name": "x"}},
-     "python": "set_api_text(account=None, from_field=None)"},
-    {"method": "GET", "path": "/_mock/requests", "query": {"after": 0}, "python": "requests()"},
-]

@@ -9,6 +9,8 @@ what these sources leave open and what the mock does there.
 
 import uuid
 
+from implicitflow_testing.mock._models import ACCOUNT, Account
+
 #: codeDescription and default message per error code, as in the OpenAPI operation examples
 #: (1000, 1013, 1014, 1015) or the errors page (the rest).
 CODE_DESCRIPTIONS = {
@@ -83,12 +85,13 @@ def reset_seconds(seconds_to_reset):
     return max(1, -int(-seconds_to_reset // 1))
 
 
-def account(base_url):
+def account(base_url, who: Account = ACCOUNT):
+    """`GET /v3/accounts`: the account, with every field of the OpenAPI Account schema."""
     return {
-        "accountId": "VfEy1",
-        "email": "ada.lovelace@example.com",
-        "firstName": "Ada",
-        "lastName": "Lovelace",
+        "accountId": who.account_id,
+        "email": who.email,
+        "firstName": who.first_name,
+        "lastName": who.last_name,
         "companyName": "Analytical Engines Ltd",
         "phone": "+441234567890",
         "state": "",
@@ -104,10 +107,10 @@ def account(base_url):
     }
 
 
-def from_fields(base_url):
+def from_fields(base_url, who: Account = ACCOUNT):
     """The account's 'From' addresses, with every field of the OpenAPI FromField schema."""
     names = [
-        ("TTzW", "Ada Lovelace", "ada.lovelace@example.com", "true"),
+        ("TTzW", who.name, who.email, "true"),
         ("TTz2", "Newsletter", "news@example.com", "false"),
         ("TTz7", "Support", "support@example.com", "false"),
         ("TTzk", "Billing", "billing@example.com", "false"),

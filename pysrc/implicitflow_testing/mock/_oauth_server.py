@@ -13,7 +13,8 @@ from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 
-from implicitflow_testing.mock._state import CODE_LIFETIME, AuthorizationCode, IssuedToken, MockState, User
+from implicitflow_testing.mock._models import ACCOUNT, AuthorizationCode, IssuedToken
+from implicitflow_testing.mock._state import CODE_LIFETIME, MockState
 
 # Authlib's grants log issued token dictionaries at DEBUG ("Grant token %r to %r"):
 # tokens must never reach a log, whatever level the application configures.
@@ -70,30 +71,23 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def save_authorization_code(self, code, request):
         state = self.server.state
-        with state.lock:
-            state.codes[code] = AuthorizationCode(
-                code=code,
-                client_id=request.client.client_id,
-                redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
-                request_redirect_uri=bool(request.payload.redirect_uri),
-                scope=request.payload.scope or "",
-                expires_at=state.clock.now() + CODE_LIFETIME,
-                user=request.user,
-                code_challenge=request.payload.data.get("code_challenge"),
-                code_challenge_method=request.payload.data.get("code_challenge_method"),
-            )
+        state.save_code(AuthorizationCode(
+            code=code,
+            client_id=request.client.client_id,
+            redirect_uri=request.payload.redirect_uri or request.client.get_default_redirect_uri(),
+            request_redirect_uri=bool(request.payload.redirect_uri),
+            scope=request.payload.scope or "",
+            expires_at=state.clock.now() + CODE_LIFETIME,
+            user=request.user,
+            code_challenge=request.payload.data.get("code_challenge"),
+            code_challenge_method=request.payload.data.get("code_challenge_method"),
+        ))
 
     def query_authorization_code(self, code, client):
-        state = self.server.state
-        with state.lock:
-            found = state.codes.get(code)
-            if found and found.client_id == client.client_id and found.expires_at > state.clock.now():
-                return found
-            return None
+        return self.server.state.find_code(code, client.client_id)
 
     def delete_authorization_code(self, authorization_code):
-        with self.server.state.lock:
-            self.server.state.codes.pop(authorization_code.code, None)
+        self.server.state.take_code(authorization_code.code)
 
     def authenticate_user(self, authorization_code):
         return authorization_code.user
@@ -108,15 +102,13 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
     def authenticate_refresh_token(self, refresh_token):
-        with self.server.state.lock:
-            token = self.server.state.refresh_tokens.get(refresh_token)
-            return token if token and not token.refresh_revoked else None
+        return self.server.state.refresh_token(refresh_token)
 
     def authenticate_user(self, refresh_token):
-        return refresh_token.user or User()
+        return refresh_token.user or ACCOUNT
 
     def issue_token(self, user, refresh_token):
-        rotate = self.server.state.switches.rotate_refresh_tokens
+        rotate = self.server.state.rotate_refresh_tokens
         token = self.generate_token(user=user, scope=None, include_refresh_token=rotate)
         if not rotate:
             # GetResponse's documented refresh answer repeats the same refresh_token.
@@ -124,10 +116,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         return token
 
     def revoke_old_credential(self, refresh_token):
-        if self.server.state.switches.rotate_refresh_tokens:
-            with self.server.state.lock:
-                refresh_token.refresh_revoked = True
-                self.server.state.refresh_tokens.pop(refresh_token.refresh_token, None)
+        if self.server.state.rotate_refresh_tokens:
+            self.server.state.revoke_refresh_token(refresh_token)
 
 
 class MockAuthorizationServer(AuthorizationServer):
@@ -146,8 +136,7 @@ class MockAuthorizationServer(AuthorizationServer):
         self.register_grant(RefreshTokenGrant)
 
     def query_client(self, client_id):
-        with self.state.lock:
-            return self.state.clients.get(client_id)
+        return self.state.client(client_id)
 
     def _generate_token(self, grant_type, client, user=None, scope=None, expires_in=None,
                         include_refresh_token=True):

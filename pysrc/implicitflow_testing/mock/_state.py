@@ -1,7 +1,14 @@
-"""Everything the mock server remembers: clients, codes, tokens, failure switches, request log.
+"""Everything the mock server remembers, behind one lock that only this module takes: clients,
+codes, tokens, rate-limit counts, failure switches, the request log.
 
-All of it sits behind one lock, since tests change switches from their own
-thread while the server answers on its event loop.
+Tests change switches from their own thread while the server answers on its event loop, so
+every read and write goes through a method here, which takes the lock; what the properties at
+the end hand out are copies.
+
+The switches' setters (`set_latency`, `fail_api`, ...) are the one place each switch's values
+are checked: the HTTP controls under /_mock/ and `MockServer`'s methods both call them through
+the table in `_controls`, so both refuse the same values with the same message
+(`ControlRefused`), and each answers what its control answers over HTTP.
 
 What callers make it remember is bounded: codes, tokens, refresh tokens and rate-limit buckets are
 each kept in an `OldestFirst` store with a cap from `Limits`, and codes and tokens whose time is up
@@ -9,22 +16,32 @@ are dropped when read and, a few at a time, as new ones arrive; nothing sweeps a
 while a request waits.
 """
 
-import secrets
+from __future__ import annotations
+
+import dataclasses
 import threading
-import time
-from collections import OrderedDict, deque
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Any, Final
 
-from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
-
+from implicitflow_testing.mock._clock import Clock
 from implicitflow_testing.mock._connection_limits import Limits
-from implicitflow_testing.mock._getresponse_api import (
-    CALLS_PER_SECOND,
-    RATE_LIMIT,
-    RATE_WINDOW_SECONDS,
-    SIMULTANEOUS_CALLS,
+from implicitflow_testing.mock._getresponse_api import API_TEXT_FIELDS
+from implicitflow_testing.mock._models import (
+    ACCOUNT,
+    Account,
+    AuthorizationCode,
+    Client,
+    IssuedToken,
 )
+from implicitflow_testing.mock._oldest_first import PURGE_PER_ADD, OldestFirst
+from implicitflow_testing.mock._rate_limits import Passed, Principal, RateBucket, RateCounts
+from implicitflow_testing.mock._request_log import entries_after, entry_number
+
+__all__ = ["CODE_LIFETIME", "DEFAULT_API_KEY", "DEFAULT_LIFETIMES", "EXPIRED_TOKEN_MEMORY",
+           "PURGE_PER_ADD", "REQUEST_LOG_SIZE", "Clock", "ControlRefused", "MockState",
+           "RateBucket", "Switches"]
 
 CODE_LIFETIME = 600  # GetResponse: "exchanged for the access_token in the next 10 minutes"
 #: Lifetimes of the seed document, per grant.
@@ -34,344 +51,416 @@ DEFAULT_LIFETIMES = {
     "client_credentials": 86400,
     "refresh_token": 86400,
 }
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 REQUEST_LOG_SIZE = 10000
 #: How long an expired access token is still known, and answered as expired (401 / 1014 "The
 #: access token provided is expired"); after that it is forgotten, and answered as unknown.
 EXPIRED_TOKEN_MEMORY = 86400
-#: How many entries whose time is up each addition to a store drops from its oldest end, at most:
-#: the backlog drains faster than it grows, and no one request pays for all of it.
-PURGE_PER_ADD = 2
 DEFAULT_API_KEY = "demo-api-key"
+#: The longest latency a test may ask for, in ms.
+MAX_LATENCY_MS = 60000
+CONSENT_DECISIONS = ("allow", "deny", "wrong_state")
 
 
-class Clock:
-    """Wall-clock time plus an offset that tests move forward instead of sleeping."""
-
-    def __init__(self):
-        self.offset = 0.0
-
-    def now(self):
-        return time.time() + self.offset
-
-    def advance(self, seconds):
-        self.offset += seconds
+class ControlRefused(ValueError):
+    """A switch was given a value it does not take; the message says what it takes. Over HTTP
+    the same message comes back as a 400 `error_description`."""
 
 
-@dataclass
-class Client(ClientMixin):
-    """A registered application. `loopback=True` accepts any http://127.0.0.1 or
-    http://localhost redirect URI (any port, any path), as the demo client does."""
-
-    client_id: str
-    client_secret: str
-    name: str
-    redirect_uris: list
-    loopback: bool = False
-
-    def get_client_id(self):
-        return self.client_id
-
-    def get_default_redirect_uri(self):
-        # GetResponse's code flow sends no redirect_uri: the registered callback is used.
-        return self.redirect_uris[0] if self.redirect_uris else None
-
-    def get_allowed_scope(self, scope):
-        return "all" if scope else ""
-
-    def check_redirect_uri(self, redirect_uri):
-        if redirect_uri in self.redirect_uris:
-            return True
-        if not self.loopback:
-            return False
-        try:
-            parts = urlsplit(redirect_uri)
-            return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and not parts.fragment
-        except ValueError:
-            return False
-
-    def check_client_secret(self, client_secret):
-        return secrets.compare_digest(self.client_secret.encode(), client_secret.encode())
-
-    def check_endpoint_auth_method(self, method, endpoint):
-        # GetResponse has one client, with a secret, for every flow: the implicit grant
-        # identifies it by client_id alone ("none"), the token endpoint by HTTP Basic.
-        return method in ("none", "client_secret_basic")
-
-    def check_response_type(self, response_type):
-        return response_type in ("code", "token")
-
-    def check_grant_type(self, grant_type):
-        return grant_type in ("authorization_code", "client_credentials", "refresh_token",
-                              "implicit")
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
 
 
-@dataclass
-class User:
-    """The one GetResponse account behind the consent page (the one `/v3/accounts` answers)."""
-
-    account_id: str = "VfEy1"
-    name: str = "Ada Lovelace"
-    email: str = "ada.lovelace@example.com"
-
-    def get_user_id(self):
-        return self.account_id
-
-
-@dataclass
-class AuthorizationCode(AuthorizationCodeMixin):
-    code: str
-    client_id: str
-    redirect_uri: str
-    request_redirect_uri: bool
-    scope: str
-    expires_at: float
-    user: User
-    code_challenge: str | None = None  # RFC 7636, when the authorization request sent one
-    code_challenge_method: str | None = None
-
-    def get_redirect_uri(self):
-        # RFC 6749 4.1.3: the token request repeats redirect_uri only if the authorization
-        # request carried one.
-        return self.redirect_uri if self.request_redirect_uri else None
-
-    def get_scope(self):
-        return self.scope
-
-
-@dataclass
-class IssuedToken(TokenMixin):
-    access_token: str
-    client_id: str
-    grant_type: str
-    expires_at: float
-    issued_at: float
-    refresh_token: str | None = None
-    domain: str | None = None
-    user: User | None = None
-    refresh_revoked: bool = False
-
-    def check_client(self, client):
-        return client.client_id == self.client_id
-
-    def get_scope(self):
-        return ""
-
-    def get_expires_in(self):
-        return int(self.expires_at - self.issued_at)
-
-    def is_expired(self):
-        return False  # refresh tokens do not expire in GetResponse's documentation
-
-    def is_revoked(self):
-        return self.refresh_revoked
-
-
-@dataclass(slots=True)
-class RateBucket:
-    """One caller's counts: its 10-minute window, its current second, its calls in flight."""
-
-    window_start: float
-    used: int = 0
-    second: int = -1
-    used_this_second: int = 0
-    in_flight: int = 0
-
-
-class OldestFirst(OrderedDict):
-    """A dict of at most `cap` entries, oldest first: an entry added past the cap drops the
-    oldest one, and an entry set again counts as new. With `gone(value, now)`, an entry whose
-    time is up is dropped when it is read (`get` answers as if it were not there), and each
-    addition drops up to PURGE_PER_ADD such entries from the oldest end."""
-
-    def __init__(self, cap, clock=None, gone=None):
-        super().__init__()
-        self.cap, self._clock, self._gone = cap, clock, gone
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.cap:
-            self.popitem(last=False)
-        if self._gone is not None:
-            now = self._clock.now()
-            for _ in range(PURGE_PER_ADD):
-                if not self or not self._gone(next(iter(self.values())), now):
-                    break
-                self.popitem(last=False)
-
-    def get(self, key, default=None):
-        value = super().get(key, default)
-        if value is not default and self._gone is not None and self._gone(value,
-                                                                          self._clock.now()):
-            del self[key]
-            return default
-        return value
-
-
-def code_expired(code, now):
-    return code.expires_at <= now
-
-
-def token_forgotten(token, now):
-    return token.expires_at + EXPIRED_TOKEN_MEMORY <= now
-
-
-def bucket_idle(bucket, now):
-    """Nothing in flight and its window over: a new bucket would count the same."""
-    return not bucket.in_flight and now - bucket.window_start >= RATE_WINDOW_SECONDS
+#: A setter's default for "leave this switch as it is" (a control's body without the field).
+UNCHANGED: Final[Any] = _Unchanged()
 
 
 @dataclass
 class Switches:
-    """Failure switches; `reset()` puts back these defaults."""
+    """Failure switches; `reset()` puts back these defaults (and those the mock started with)."""
 
     auto_approve: bool = False
     next_consent: str | None = None  # "allow", "deny" or "wrong_state", used once
     token_lifetime: int | None = None  # seconds for new tokens; None: the seed's lifetimes
-    api_error: dict | None = None  # {"status", "code", "message", "remaining"}
+    api_error: dict[str, Any] | None = None  # {"status", "code", "message", "remaining"}
     latency_ms: int = 0
     rotate_refresh_tokens: bool = False
     documented_limits: bool = False  # enforce 80 calls a second and 10 at once per account
     #: Text the API answers in place of its own, e.g. {"account": {"firstName": "..."},
     #: "from_field": {"name": "..."}} (every from-field), as `API_TEXT_FIELDS` allows.
-    api_text: dict | None = None
+    api_text: dict[str, dict[str, str]] | None = None
+
+
+def code_expired(code: AuthorizationCode, now: float) -> bool:
+    return code.expires_at <= now
+
+
+def token_forgotten(token: IssuedToken, now: float) -> bool:
+    return token.expires_at + EXPIRED_TOKEN_MEMORY <= now
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_enabled(enabled: object) -> bool:
+    if not isinstance(enabled, bool):
+        raise ControlRefused("enabled must be true or false")
+    return enabled
 
 
 class MockState:
-    def __init__(self, clock=None, auto_approve=False, max_domains=(), rotate_refresh_tokens=False,
-                 api_key=DEFAULT_API_KEY, limits=None):
-        self.lock = threading.RLock()
-        self.clock = clock or Clock()
-        self.max_domains = tuple(max_domains)
+    """The mock's memory and switches. Configuration given here (the clock, the MAX domains,
+    the API key, the defaults `reset()` restores) is fixed for the mock's life."""
+
+    def __init__(self, clock: Clock | None = None, auto_approve: bool = False,
+                 max_domains: Iterable[str] = (), rotate_refresh_tokens: bool = False,
+                 api_key: str = DEFAULT_API_KEY, limits: Limits | None = None,
+                 token_lifetime: int | None = None) -> None:
+        self._lock = threading.RLock()
+        self.clock: Clock = clock or Clock()
+        self.max_domains: tuple[str, ...] = tuple(max_domains)
         self.api_key = api_key
         self.limits = limits or Limits()
         #: Called with each log entry once its status is known (the CLI prints through it);
         #: kept across `reset()`, so nothing logged just before a reset is lost.
-        self.log_listener = None
-        self._defaults = {"auto_approve": auto_approve,
+        self.log_listener: Callable[[dict[str, Any]], None] | None = None
+        self._check_lifetime(token_lifetime)
+        _check_enabled(auto_approve)
+        _check_enabled(rotate_refresh_tokens)
+        self._defaults = {"auto_approve": auto_approve, "token_lifetime": token_lifetime,
                           "rotate_refresh_tokens": rotate_refresh_tokens}
         self.reset()
 
-    def reset(self):
-        with self.lock:
-            self.clients = {}
+    # -- the switches: what the controls under /_mock/ set, each answering as its control ------
+
+    def reset(self) -> dict[str, Any]:
+        """Forget clients, tokens, codes, counts and the log; switches back to their defaults."""
+        with self._lock:
             limits = self.limits
-            self.codes = OldestFirst(limits.max_codes, self.clock, code_expired)
-            self.tokens = OldestFirst(limits.max_tokens, self.clock, token_forgotten)
+            self._clients: dict[str, Client] = {}
+            self._codes: OldestFirst[str, AuthorizationCode] = OldestFirst(
+                limits.max_codes, self.clock, code_expired)
+            self._tokens: OldestFirst[str, IssuedToken] = OldestFirst(
+                limits.max_tokens, self.clock, token_forgotten)
             # Refresh tokens do not expire ("IssuedToken.is_expired"): only the cap drops them.
-            self.refresh_tokens = OldestFirst(limits.max_refresh_tokens)
-            # RateBuckets keyed by `principal()`, made only once a caller has authenticated:
-            # "Each user is allowed..." (apidocs.getresponse.com/v3/limits). The least recently
-            # counted goes first past `limits.max_rate_buckets`.
-            self.rate_buckets = OldestFirst(limits.max_rate_buckets, self.clock, bucket_idle)
-            self.requests = deque(maxlen=REQUEST_LOG_SIZE)
-            self.switches = Switches(**self._defaults)
-            self.clock.offset = 0.0
-            self.add_client(Client("demo-client", "demo-secret", "implicitflow demo",
-                                   ["http://localhost/callback"], loopback=True))
+            self._refresh_tokens: OldestFirst[str, IssuedToken] = OldestFirst(
+                limits.max_refresh_tokens)
+            # Made only once a caller has authenticated (see `principal()`).
+            self._rates = RateCounts(limits.max_rate_buckets, self.clock)
+            self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
+            self._switches = Switches(**self._defaults)
+            self.clock.reset()
+            self._clients["demo-client"] = Client(
+                "demo-client", "demo-secret", "implicitflow demo", ["http://localhost/callback"],
+                loopback=True)
+        return {"reset": True}
 
-    def set_limits(self, limits: Limits):
-        """Hold what the mock keeps to `limits` from now on (a store over its new cap sheds its
-        oldest entries as the next one arrives)."""
-        with self.lock:
-            self.limits = limits
-            self.codes.cap, self.tokens.cap = limits.max_codes, limits.max_tokens
-            self.refresh_tokens.cap = limits.max_refresh_tokens
-            self.rate_buckets.cap = limits.max_rate_buckets
+    def register_client(self, client_id: str, client_secret: str, redirect_uris: Iterable[str],
+                        name: str | None = None) -> dict[str, Any]:
+        """Register (or replace) a client that may use these redirect URIs."""
+        if client_id is None or client_secret is None or redirect_uris is None \
+                or isinstance(redirect_uris, (str, bytes, Mapping)):
+            raise ControlRefused("needs client_id, client_secret and redirect_uris (a list)")
+        try:
+            uris = [str(uri) for uri in redirect_uris]
+        except TypeError:
+            raise ControlRefused("needs client_id, client_secret and redirect_uris (a list)") \
+                from None
+        client = Client(str(client_id), str(client_secret), str(name or client_id), uris)
+        with self._lock:
+            self._clients[client.client_id] = client
+        return {"client_id": client.client_id}
 
-    def add_client(self, client):
-        with self.lock:
-            self.clients[client.client_id] = client
-        return client
+    def set_consent(self, next: str | None = UNCHANGED,
+                    auto_approve: bool = UNCHANGED) -> dict[str, Any]:
+        """The next authorization's decision ("allow", "deny", "wrong_state"; None: the consent
+        page), and whether every authorization is approved without the page."""
+        if next is not UNCHANGED and next is not None and next not in CONSENT_DECISIONS:
+            raise ControlRefused("next must be 'allow', 'deny', 'wrong_state' or null")
+        if auto_approve is not UNCHANGED and not isinstance(auto_approve, bool):
+            raise ControlRefused("auto_approve must be true or false")
+        with self._lock:
+            if next is not UNCHANGED:
+                self._switches.next_consent = next
+            if auto_approve is not UNCHANGED:
+                self._switches.auto_approve = auto_approve
+            return {"next": self._switches.next_consent,
+                    "auto_approve": self._switches.auto_approve}
 
-    def lifetime(self, grant_type):
-        return self.switches.token_lifetime or DEFAULT_LIFETIMES[grant_type]
-
-    def save_token(self, token):
-        if token.domain not in self.max_domains:
-            token.domain = None  # an X-Domain header the mock does not serve is kept nowhere
-        with self.lock:
-            self.tokens[token.access_token] = token
-            if token.refresh_token:
-                self.refresh_tokens[token.refresh_token] = token
-
-    def expire_tokens(self, access_token=None):
-        """Make one token (or all) expired now; returns how many were changed."""
-        with self.lock:
+    def expire_tokens(self, access_token: str | None = None) -> dict[str, Any]:
+        """Make one access token (or every one) expired now: {"expired": how many}."""
+        if access_token is not None and not isinstance(access_token, str):
+            raise ControlRefused("access_token must be a string")
+        with self._lock:
             now = self.clock.now()
-            chosen = [self.tokens[access_token]] if access_token in self.tokens else (
-                list(self.tokens.values()) if access_token is None else [])
+            if access_token is None:
+                chosen = list(self._tokens.values())
+            else:
+                chosen = [self._tokens[access_token]] if access_token in self._tokens else []
             for token in chosen:
                 token.expires_at = min(token.expires_at, now)
-            return len(chosen)
+            return {"expired": len(chosen)}
 
-    def principal(self, account_id, domain):
-        """Whom an authenticated call counts against: the account, with its MAX domain when that
-        is one of this mock's. Any other X-Domain value names nobody, so it makes no bucket."""
-        return (domain if domain in self.max_domains else "", account_id)
+    @staticmethod
+    def _check_lifetime(seconds: object) -> None:
+        if seconds is not None and (not _whole(seconds) or seconds < 1):  # type: ignore[operator]
+            raise ControlRefused("seconds must be a positive whole number, or null for the "
+                                 "defaults")
 
-    def _bucket(self, principal, now):
-        bucket = self.rate_buckets.get(principal)
-        if bucket is None:
-            bucket = self.rate_buckets[principal] = RateBucket(now)
-        else:
-            self.rate_buckets.move_to_end(principal)  # so the least recently counted go first
-        return bucket
+    def set_token_lifetime(self, seconds: int | None) -> dict[str, Any]:
+        """Lifetime of new tokens in seconds; None: the seed's (3600, 86400 by grant)."""
+        self._check_lifetime(seconds)
+        with self._lock:
+            self._switches.token_lifetime = seconds
+        return {"seconds": seconds}
 
-    def take_rate_limit(self, principal):
-        """Count one call against a principal's window; (remaining, seconds until the window
-        resets)."""
-        with self.lock:
-            now = self.clock.now()
-            bucket = self._bucket(principal, now)
-            if now - bucket.window_start >= RATE_WINDOW_SECONDS:
-                bucket.window_start, bucket.used = now, 0
-            bucket.used += 1
-            return RATE_LIMIT - bucket.used, bucket.window_start + RATE_WINDOW_SECONDS - now
+    def fail_api(self, status: int, code: int, count: int = 1,
+                 message: str | None = None) -> dict[str, Any]:
+        """Answer the next `count` API calls with GetResponse's error body for `code`."""
+        if not (_whole(status) and 400 <= status <= 599 and _whole(code) and _whole(count)
+                and count >= 1):
+            raise ControlRefused("needs status (400-599), code (a GetResponse error code) and "
+                                 "count >= 1")
+        if message is not None and not isinstance(message, str):
+            raise ControlRefused("message must be a string, or null for the code's own")
+        with self._lock:
+            self._switches.api_error = {"status": status, "code": code, "remaining": count,
+                                        "message": message}
+        return {"status": status, "code": code, "count": count}
 
-    def begin_call(self, principal):
-        """With `documented_limits` on, the limit the call passes ("per second" or
-        "simultaneous"), if any; otherwise the call is counted in flight until `end_call`."""
-        with self.lock:
-            if not self.switches.documented_limits:
-                return None
-            now = self.clock.now()
-            bucket, second = self._bucket(principal, now), int(now)
-            if bucket.second != second:
-                bucket.second, bucket.used_this_second = second, 0
-            bucket.used_this_second += 1
-            if bucket.used_this_second > CALLS_PER_SECOND:
-                return "per second"
-            if bucket.in_flight >= SIMULTANEOUS_CALLS:
-                return "simultaneous"
-            bucket.in_flight += 1
+    def set_latency(self, ms: int) -> dict[str, Any]:
+        """Hold every answer (API calls: while counted as in flight) `ms` milliseconds."""
+        if not _whole(ms) or not 0 <= ms <= MAX_LATENCY_MS:
+            raise ControlRefused(f"ms must be a whole number from 0 to {MAX_LATENCY_MS}")
+        with self._lock:
+            self._switches.latency_ms = ms
+        return {"ms": ms}
+
+    def set_refresh_rotation(self, enabled: bool) -> dict[str, Any]:
+        """Each refresh issues a new refresh token and revokes the one used."""
+        with self._lock:
+            self._switches.rotate_refresh_tokens = _check_enabled(enabled)
+        return {"enabled": enabled}
+
+    def set_documented_limits(self, enabled: bool) -> dict[str, Any]:
+        """Enforce 80 calls a second and 10 simultaneous calls per account."""
+        with self._lock:
+            self._switches.documented_limits = _check_enabled(enabled)
+        return {"enabled": enabled}
+
+    def advance_clock(self, advance: float) -> dict[str, Any]:
+        """Move the mock's clock `advance` seconds forward: {"offset": its offset now}."""
+        try:
+            return {"offset": self.clock.advance(advance)}
+        except ValueError as error:
+            raise ControlRefused(str(error)) from None
+
+    def set_api_text(self, account: Mapping[str, str] | None = None,
+                     from_field: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """Text the API answers in these fields instead of its own (see `API_TEXT_FIELDS`);
+        none given restores the mock's own."""
+        texts = {kind: given for kind, given in (("account", account), ("from_field", from_field))
+                 if given is not None}
+        if not all(isinstance(given, Mapping) and set(given) <= set(API_TEXT_FIELDS[kind])
+                   and all(isinstance(text, str) for text in given.values())
+                   for kind, given in texts.items()):
+            raise ControlRefused(f"needs text (strings) for these fields only: {API_TEXT_FIELDS};"
+                                 " {} restores")
+        chosen = {kind: dict(given) for kind, given in texts.items() if given}
+        with self._lock:
+            self._switches.api_text = chosen or None
+        return {"api_text": chosen}
+
+    def requests_after(self, after: int | str = 0) -> dict[str, Any]:
+        """The request log after entry number `after` (0: all of it): {"requests": entries,
+        oldest first, "newest": the newest entry's number, "lost": whether entries after `after`
+        were dropped unread} (see `_request_log.entries_after`)."""
+        if isinstance(after, str):
+            try:
+                after = entry_number(after)
+            except ValueError:
+                after = -1
+        if not _whole(after) or after < 0:
+            raise ControlRefused("after must be a log entry's number (a whole number >= 0)")
+        with self._lock:
+            return entries_after(self._requests, after)
+
+    # -- what the server asks as it answers ----------------------------------------------------
+
+    def set_limits(self, limits: Limits) -> None:
+        """Hold what the mock keeps to `limits` from now on (a store over its new cap sheds its
+        oldest entries as the next one arrives)."""
+        with self._lock:
+            self.limits = limits
+            self._codes.cap, self._tokens.cap = limits.max_codes, limits.max_tokens
+            self._refresh_tokens.cap = limits.max_refresh_tokens
+            self._rates.buckets.cap = limits.max_rate_buckets
+
+    def client(self, client_id: str) -> Client | None:
+        with self._lock:
+            return self._clients.get(client_id)
+
+    def save_code(self, code: AuthorizationCode) -> None:
+        with self._lock:
+            self._codes[code.code] = code
+
+    def find_code(self, code: str, client_id: str) -> AuthorizationCode | None:
+        """The unexpired code `code` if it was issued to `client_id`."""
+        with self._lock:
+            found = self._codes.get(code)
+            if found and found.client_id == client_id and found.expires_at > self.clock.now():
+                return found
             return None
 
-    def end_call(self, principal):
-        with self.lock:
-            bucket = self.rate_buckets.get(principal)
-            if bucket is not None and bucket.in_flight:
-                bucket.in_flight -= 1
+    def take_code(self, code: str) -> None:
+        """Forget a code once it is redeemed: it works once."""
+        with self._lock:
+            self._codes.pop(code, None)
 
-    def arm_api_error(self, status, code, count=1, message=None):
-        """Answer the next `count` API calls with GetResponse's error body for `code`."""
-        with self.lock:
-            self.switches.api_error = {"status": status, "code": code, "remaining": count,
-                                       "message": message}
+    def lifetime(self, grant_type: str) -> int:
+        with self._lock:
+            return self._switches.token_lifetime or DEFAULT_LIFETIMES[grant_type]
 
-    def take_api_error(self):
+    def save_token(self, token: IssuedToken) -> None:
+        if token.domain not in self.max_domains:
+            token.domain = None  # an X-Domain header the mock does not serve is kept nowhere
+        with self._lock:
+            self._tokens[token.access_token] = token
+            if token.refresh_token:
+                self._refresh_tokens[token.refresh_token] = token
+
+    def token(self, access_token: str) -> IssuedToken | None:
+        """The access token, expired or not, while the mock remembers it."""
+        with self._lock:
+            return self._tokens.get(access_token)
+
+    def refresh_token(self, refresh_token: str) -> IssuedToken | None:
+        """The token a refresh token was issued with, unless it was revoked."""
+        with self._lock:
+            token = self._refresh_tokens.get(refresh_token)
+            return token if token and not token.refresh_revoked else None
+
+    def revoke_refresh_token(self, token: IssuedToken) -> None:
+        with self._lock:
+            token.refresh_revoked = True
+            if token.refresh_token:
+                self._refresh_tokens.pop(token.refresh_token, None)
+
+    def take_consent(self) -> str | None:
+        """The decision for an authorization that brought none: the one armed for the next
+        (used up), else "allow" with auto-approve, else None (the consent page)."""
+        with self._lock:
+            decision, self._switches.next_consent = self._switches.next_consent, None
+            if decision is None and self._switches.auto_approve:
+                return "allow"
+            return decision
+
+    def principal(self, account_id: str, domain: str | None) -> Principal:
+        """Whom an authenticated call counts against: the account, with its MAX domain when that
+        is one of this mock's. Any other X-Domain value names nobody, so it makes no bucket."""
+        return (domain if domain is not None and domain in self.max_domains else "", account_id)
+
+    def take_rate_limit(self, principal: Principal) -> tuple[int, float]:
+        """Count one call against a principal's window; (remaining, seconds until the window
+        resets)."""
+        with self._lock:
+            return self._rates.take(principal)
+
+    def count_calls(self, principal: Principal, calls: int, window_start: float) -> None:
+        """Set a principal's window to have begun at `window_start` with `calls` counted: a
+        test's way to a quota nearly or wholly spent without making the calls."""
+        with self._lock:
+            bucket = self._rates.bucket(principal, self.clock.now())
+            bucket.window_start, bucket.used = window_start, calls
+
+    def begin_call(self, principal: Principal) -> Passed | None:
+        """With `documented_limits` on, the limit the call passes ("per second" or
+        "simultaneous"), if any; otherwise the call is counted in flight until `end_call`."""
+        with self._lock:
+            if not self._switches.documented_limits:
+                return None
+            return self._rates.begin_call(principal)
+
+    def end_call(self, principal: Principal) -> None:
+        with self._lock:
+            self._rates.end_call(principal)
+
+    def take_api_error(self) -> dict[str, Any] | None:
         """The forced API error for this call, if one is armed."""
-        with self.lock:
-            forced = self.switches.api_error
+        with self._lock:
+            forced = self._switches.api_error
             if not forced:
                 return None
             forced["remaining"] -= 1
             if forced["remaining"] <= 0:
-                self.switches.api_error = None
+                self._switches.api_error = None
             return dict(forced)
 
-    def take_next_consent(self):
-        with self.lock:
-            decision, self.switches.next_consent = self.switches.next_consent, None
-            return decision
+    @property
+    def latency_ms(self) -> int:
+        return self._switches.latency_ms  # one int: read whole without the lock
+
+    @property
+    def rotate_refresh_tokens(self) -> bool:
+        return self._switches.rotate_refresh_tokens
+
+    def api_text(self, kind: str) -> dict[str, str]:
+        """The text the `api_text` switch sets for an "account" or a "from_field"."""
+        with self._lock:
+            return dict((self._switches.api_text or {}).get(kind, {}))
+
+    def log(self, entry: dict[str, Any]) -> None:
+        """Add a request's entry to the log (its status is filled in when the answer starts)."""
+        with self._lock:
+            self._requests.append(entry)
+
+    # -- copies, to look at (tests, the audit) -------------------------------------------------
+
+    @property
+    def account(self) -> Account:
+        """The one account (the consent page's, the API's)."""
+        return ACCOUNT
+
+    @property
+    def switches(self) -> Switches:
+        with self._lock:
+            return dataclasses.replace(self._switches)
+
+    @property
+    def clients(self) -> dict[str, Client]:
+        with self._lock:
+            return dict(self._clients)
+
+    @property
+    def codes(self) -> OldestFirst[str, AuthorizationCode]:
+        with self._lock:
+            return self._codes.copy()
+
+    @property
+    def tokens(self) -> OldestFirst[str, IssuedToken]:
+        with self._lock:
+            return self._tokens.copy()
+
+    @property
+    def refresh_tokens(self) -> OldestFirst[str, IssuedToken]:
+        with self._lock:
+            return self._refresh_tokens.copy()
+
+    @property
+    def rate_buckets(self) -> OldestFirst[Principal, RateBucket]:
+        with self._lock:
+            return self._rates.buckets.copy()
+
+    @property
+    def requests(self) -> deque[dict[str, Any]]:
+        """A copy of the request log (`requests_after()` reads it in one step)."""
+        with self._lock:
+            return deque(self._requests, maxlen=self._requests.maxlen)
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Deprecated: nothing in the mock, the harness or the plugin takes it from outside; the
+        audit's `read_mock_log` and `known_client` still do, around reads that are copies now
+        (`requests_after()` and `client()` read in one step)."""
+        return self._lock
