@@ -39,7 +39,9 @@ if str(ROOT / "pysrc") not in sys.path:
     sys.path.insert(0, str(ROOT / "pysrc"))
 from implicitflow_bundle import _compile  # noqa: E402
 from implicitflow_bundle._compile import without_indentation  # noqa: E402, F401
-from implicitflow_bundle._runtime import RUNTIME, RuntimeCutError  # noqa: E402
+from implicitflow_bundle._runtime import CHAIN_END as CHAIN_END_TEXT  # noqa: E402, F401
+from implicitflow_bundle._runtime import CHAIN_START as CHAIN_START_TEXT  # noqa: E402, F401
+from implicitflow_bundle._runtime import NO_COMPILER, RUNTIME, RuntimeCutError  # noqa: E402, F401
 from implicitflow_bundle._runtime import without_compiler as _without_compiler  # noqa: E402
 
 PACKAGE = ROOT / "pysrc" / "implicitflow"

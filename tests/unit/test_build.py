@@ -138,3 +138,84 @@ def test_brython_js_is_shipped_guarded_against_a_language_that_is_no_language_ta
 def test_a_brython_js_the_locale_guard_does_not_fit_stops_the_build(build, brython_js):
     with pytest.raises(build.BuildError, match="locale guard"):
         build.guard_locale(brython_js.replace(build.INTL_LANGUAGE, "new Intl.DateTimeFormat(lang,", 1))
+
+
+# -- the runtime without the compiler, and an app compiled ahead of time --------------------
+
+
+def test_the_runtime_is_brython_js_less_its_compiler_chain_and_nothing_else(build, brython_js):
+    guarded = build.guard_locale(brython_js)
+
+    runtime = build.without_compiler(guarded)
+
+    start, end = guarded.index(build.CHAIN_START_TEXT), guarded.index(build.CHAIN_END_TEXT)
+    assert runtime == guarded[:start] + build.NO_COMPILER + guarded[end:]
+    # The parser, its symbol table and tokens are gone: only the stand-ins name them.
+    assert "$B._PyPegen.run_parser=" not in runtime and "function file_rule(" not in runtime
+    assert len(runtime) < 0.66 * len(guarded)
+    assert (ROOT / "web" / "dist" / "brython_runtime.js").read_text(encoding="utf-8") == runtime
+
+
+def test_a_brython_js_without_the_markers_stops_the_build(build, brython_js):
+    with pytest.raises(build.BuildError, match="does not mark its compiler chain"):
+        build.without_compiler(brython_js.replace(build.CHAIN_END_TEXT, "// end", 1))
+
+
+WRITE_APP = """
+import sys
+from pathlib import Path
+from implicitflow_bundle import write_bundle
+write_bundle(sys.argv[1], source=Path(sys.argv[2]), app=sys.argv[3:])
+"""
+
+
+def test_an_app_is_the_same_bytes_when_built_twice(tmp_path):
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "main.py").write_text("from browser import window\nimport util\nfrom lib import deep\n"
+                                 "window.answer = util.f(lambda x: x + 1)\n")
+    (app / "util.py").write_text("def f(g):\n    return [g(n) for n in range(3)]\n")
+    (app / "lib" / "__init__.py").write_text("")
+    (app / "lib" / "deep.py").write_text("from . import other\nVALUE = (lambda: other.X)()\n")
+    (app / "lib" / "other.py").write_text("X = {1: 2}\n")
+    built = []
+    for name in ("a", "b"):  # each in a new Python process, with a new V8
+        subprocess.run([sys.executable, "-c", WRITE_APP, str(tmp_path / name), str(ROOT / "web" / "dist"),
+                        str(app / "main.py")], check=True, capture_output=True)
+        built.append({path.name: path.read_bytes() for path in (tmp_path / name).iterdir()})
+
+    assert built[0] == built[1]
+    assert sorted(built[0]) == ["brython.LICENCE.txt", "brython_runtime.js", "brython_runtime.js.gz",
+                                "implicitflow.brython.js", "implicitflow.brython.js.gz",
+                                "main.brython.js", "main.brython.js.gz"]
+    script = built[0]["main.brython.js"].decode()
+    # The modules beside the script that it imports, found without a PATH, named for tracebacks
+    # by their own paths.
+    assert all(f'"{name}":[".py"' in script for name in ("util", "lib", "lib.deep", "lib.other"))
+    assert 'var __file__ = locals.__file__ = \\"lib/deep.py\\"' in script
+    assert 'var __file__ = locals.__file__ = "main.py"' in script
+
+
+def test_what_the_app_imports_and_nothing_holds_is_named(tmp_path):
+    from implicitflow_bundle import compile_app
+
+    (tmp_path / "main.py").write_text("import json\nfrom browser import window, timer\n"
+                                      "from implicitflow import flow\nimport nowhere.deep\n")
+
+    app = compile_app([tmp_path / "main.py"], ROOT / "web" / "dist")
+
+    assert app.name == "main.brython.js" and app.modules == []
+    assert app.missing == ["json", "nowhere.deep"]
+
+
+def test_an_app_that_does_not_compile_is_a_clear_message(tmp_path):
+    from implicitflow_bundle import BundleError, compile_app
+
+    (tmp_path / "main.py").write_text("x = (\n")
+    with pytest.raises(BundleError, match=r"main.py, line 1: '\(' was never closed"):
+        compile_app([tmp_path / "main.py"], ROOT / "web" / "dist")
+    with pytest.raises(BundleError, match="the first --app PATH is the page's script"):
+        compile_app([tmp_path / "missing.py"], ROOT / "web" / "dist")
+    (tmp_path / "implicitflow.py").write_text("")
+    with pytest.raises(BundleError, match="would take the name of one of implicitflow's files"):
+        compile_app([tmp_path / "implicitflow.py"], ROOT / "web" / "dist")
