@@ -13,7 +13,7 @@ from starlette.routing import Mount
 from implicitflow_server import ApiProxy, server_app
 from implicitflow_testing import ServerThread
 from implicitflow_testing.harness._page_watch import PageWatch
-from implicitflow_testing.harness.pytest_plugin import MAX_TEST_DOMAIN
+from implicitflow_testing.pytest_plugin import MAX_TEST_DOMAIN
 from implicitflow_testing.tools.demo import demo_app
 
 # In CI, hypothesis runs the same examples every time, so a landing is judged on the same

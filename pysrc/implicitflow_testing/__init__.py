@@ -1,9 +1,16 @@
 """implicitflow_testing: a faithful local GetResponse authorization server, and the harness
 for testing browser sign-in against it.
 
-    mock/      the mock server (`run_mock_server`, `MockServer`)
-    harness/   Chromium discovery, page checks, serving an app, the pytest plugin
-    tools/     `implicitflow-mock` (tools.mock_cli), the demo (tools.demo), the benchmark (tools.bench)
+Its layers, from the bottom (no import runs back up: tests/unit/test_testing_package_layers.py):
+
+    serving/        `ServerThread`: an ASGI app on a background thread
+    mock/           the mock server (`run_mock_server`, `MockServer`); `mock._controls` is the
+                    table of its switches
+    harness/        finding browsers, page checks, serving a user's app beside the mock
+    audit/          the conformance kit (`audit_app`, `run_audit`, `implicitflow-audit`)
+    pytest_plugin   the pytest plugin (entry point `pytest11`): fixtures for all of the above
+    tools/          `implicitflow-mock` (tools.mock_cli), the demo (tools.demo), the benchmark
+                    (tools.bench)
 
 The names below are imported when first used: pytest loads this package's plugin in every
 run wherever implicitflow is installed, also without the `testing` extra (Authlib, Starlette,
@@ -18,7 +25,7 @@ _MODULES = {
     "find_chromium": ".harness._chromium",
     "PageWatch": ".harness._page_watch",
     "PythonErrorInPage": ".harness._page_watch",
-    "ServerThread": ".harness._server_thread",
+    "ServerThread": ".serving",
     "MockServer": ".mock",
     "run_mock_server": ".mock",
     "AuditFailed": ".audit",

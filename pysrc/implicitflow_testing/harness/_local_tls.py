@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.serving import ServerThread
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.mock._app import MockApp
 from implicitflow_testing.mock._clock import Clock
 from implicitflow_testing.mock._connection_limits import Limits, limited_protocol

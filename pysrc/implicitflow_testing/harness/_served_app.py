@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
 from implicitflow_server import server_app
-from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.serving import ServerThread
 
 
 def app_server(folder, api_path, mock):

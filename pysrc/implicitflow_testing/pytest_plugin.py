@@ -113,7 +113,7 @@ def serve_app(request, context, _app_servers):
     to GetResponse's sign-in page (or a MAX custom domain's) are answered by the mock's consent
     page, so the app runs unchanged. Pass `mock=getresponse_max_mock` for GetResponse MAX.
     """
-    from implicitflow_testing.harness._app_under_test import app_server, send_sign_in_to_mock
+    from implicitflow_testing.harness._served_app import app_server, send_sign_in_to_mock
 
     def serve(folder, api_path="/api/getresponse", mock=None):
         mock = mock or request.getfixturevalue("getresponse_mock")
