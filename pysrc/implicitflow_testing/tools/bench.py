@@ -36,7 +36,7 @@ from implicitflow_server import server_app
 from implicitflow_testing.harness._browsers import BrowserNotFound, launch_args
 from implicitflow_testing.harness._chromium import ChromiumNotFound
 from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
-from implicitflow_testing.harness._server_thread import ServerThread
+from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.tools._raw_http import RawConnection
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
