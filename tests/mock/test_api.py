@@ -217,6 +217,22 @@ def test_documented_limits_can_be_enforced_per_second():
     assert next_second.status_code == 200
 
 
+def test_the_per_second_429_names_one_second_in_every_header_and_the_body():
+    # A client that trusts X-RateLimit-Reset (the PyPI getresponse client) waits a second, not
+    # the 10-minute window.
+    with run_mock_server(clock=FrozenClock()) as mock, httpx.Client(base_url=mock.url) as http:
+        mock.enforce_documented_limits()
+        for _ in range(80):
+            http.get("/v3/accounts", headers=api_key())
+        refused = http.get("/v3/accounts", headers=api_key())
+
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "1"
+    assert refused.headers["X-RateLimit-Reset"] == refused.json()["context"]["timeToReset"] \
+        == "1 seconds"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+
+
 def test_documented_limits_can_be_enforced_on_simultaneous_calls(getresponse_mock, token):
     getresponse_mock.enforce_documented_limits()
     getresponse_mock.set_latency(1500)  # each call holds its place long enough to overlap

@@ -147,6 +147,16 @@ def test_basic_authentication_with_another_client_id_in_the_body_is_refused(getr
     assert secret_too.status_code == 400 and secret_too.json()["error"] == "invalid_request"
 
 
+def test_basic_authentication_with_its_own_client_id_in_the_body_is_taken(http):
+    # RFC 6749 3.2.1: a client MAY send client_id to identify itself at the token endpoint; it
+    # identifies, it does not authenticate, so it is not a second method (2.3.1). requests-oauthlib
+    # and Authlib's clients send it beside HTTP Basic.
+    response = token_request(http, {"grant_type": "client_credentials",
+                                    "client_id": "demo-client"})
+
+    assert response.status_code == 200 and response.json()["access_token"]
+
+
 def pkce_code(http, challenge):
     return query_of(consent(http, response_type="code", redirect_uri=None,
                             code_challenge=challenge, code_challenge_method="S256"))["code"]

@@ -428,7 +428,6 @@ class MockApp:
         headers = getresponse_api.rate_limit_headers(remaining, reset_in)
         passed = self.state.begin_call(account)
         if passed:
-            # The quota of the 10-minute window is not spent: its headers stay as they are.
             limit = {"per second": getresponse_api.CALLS_PER_SECOND,
                      "simultaneous": getresponse_api.SIMULTANEOUS_CALLS}[passed]
             return self.quota_error(headers, 1, f"More calls than allowed {passed}: "
@@ -460,14 +459,14 @@ class MockApp:
 
     @staticmethod
     def quota_error(headers, reset_in, message=None, status=429, limit=None):
-        """429 / 1015 that agrees with itself: the body's timeToReset and Retry-After name the
-        wait, and so does X-RateLimit-Reset when the window's quota is spent ("wait for the time
-        specified in timeToReset field or X-RateLimit-Reset header", .../v3/limits). `limit`:
-        the per-second or simultaneous limit that was passed, if not the window's."""
+        """429 / 1015 that names one wait everywhere: the body's timeToReset, Retry-After and
+        X-RateLimit-Reset ("wait for the time specified in timeToReset field or X-RateLimit-Reset
+        header", apidocs .../v3/limits), with X-RateLimit-Remaining 0 until then. `limit`: the
+        per-second or simultaneous limit that was passed, if not the window's; its wait is a
+        second, and a client that trusts X-RateLimit-Reset must not wait out the window."""
         wait = getresponse_api.reset_seconds(reset_in)
-        headers = dict(headers, **{"Retry-After": str(wait)})
-        if limit is None:
-            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": f"{wait} seconds"})
+        headers = dict(headers, **{"Retry-After": str(wait), "X-RateLimit-Remaining": "0",
+                                   "X-RateLimit-Reset": f"{wait} seconds"})
         context = {"currentLimit": limit or getresponse_api.RATE_LIMIT,
                    "timeToReset": f"{wait} seconds"}
         return getresponse_error(status, 1015, message, context, headers)
