@@ -18,9 +18,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
 from implicitflow_bundle import SCRIPTS as BUNDLE_SCRIPTS
 from implicitflow_testing.audit._remote_mock import error_page_fields
-from implicitflow_testing.harness._served_app import sign_in_pages
 from implicitflow_testing.harness._chromium import running_as_root
 from implicitflow_testing.harness._page_watch import PageWatch
+from implicitflow_testing.harness._served_app import sign_in_pages
 
 SANDBOX_STATUS_PAGE = "chrome://sandbox"
 STOPPED_AT_PROVIDER = "<!doctype html><title>audit: stopped at the provider</title>"
