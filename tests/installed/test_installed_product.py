@@ -3,7 +3,6 @@ serve it, installed in a new virtual environment outside this checkout; `implici
 and the example apps of web/examples run with their own tests from there. On the machine's
 python3 and on the newest CPython found beside it, since users have both."""
 
-import json
 import os
 import re
 import shutil
@@ -148,8 +147,8 @@ def test_the_release_passes_twine_check_and_carries_its_licences(wheel):
 
 
 def audit_served_app(public, bin_dir, env, cwd):
-    """`implicitflow serve PUBLIC --mock` (its own mock), the example's client registered
-    there, and `implicitflow-audit --app` run against it; the audit's CompletedProcess."""
+    """`implicitflow serve PUBLIC --mock` (its own mock), and `implicitflow-audit --app` run
+    against it with the example's client id; the audit's CompletedProcess."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -164,14 +163,9 @@ def audit_served_app(public, bin_dir, env, cwd):
                 break
         mock = re.search(r"^Mock GetResponse: (http://\S+)", printed, re.M)
         assert mock, f"implicitflow serve did not start:\n{printed}"
-        app_url = f"http://127.0.0.1:{port}/"
-        register = urllib.request.Request(
-            mock[1] + "/_mock/clients", method="POST", headers={"Content-Type": "application/json"},
-            data=json.dumps({"client_id": "example-app", "client_secret": "example-secret",
-                             "redirect_uris": [app_url]}).encode())
-        with urllib.request.urlopen(register) as response:
-            assert response.status == 201
-        return run([bin_dir / "implicitflow-audit", "--app", app_url, "--mock", mock[1],
+        # As the README's "Audit it" shows: --client-id registers the app's client with the mock.
+        return run([bin_dir / "implicitflow-audit", "--app", f"http://127.0.0.1:{port}/", "--mock", mock[1],
+                    "--client-id", "example-app",
                     "--sign-in", 'role=button[name="Sign in with GetResponse"]',
                     "--signed-in", "text=Signed in as"], cwd=cwd, env=env, check=False)
     finally:
