@@ -39,13 +39,13 @@ def site_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(site_root, _getresponse_mock_session, _getresponse_max_mock_session):
+def site(site_root, getresponse_mock_session, getresponse_max_mock_session):
     """The site on 127.0.0.1 (random port): `site.url + "/test/smoke.html"`, with same-origin
     API proxies `/api/getresponse` and `/api/getresponse-max` to the two mock servers. No
     Referrer-Policy: the toolkit must keep tokens out of Referer on servers that send none."""
-    max_proxy = ApiProxy("/api/getresponse-max", _getresponse_max_mock_session.api_base,
+    max_proxy = ApiProxy("/api/getresponse-max", getresponse_max_mock_session.api_base,
                          x_domain=MAX_TEST_DOMAIN)
-    app = server_app(site_root, "/api/getresponse", _getresponse_mock_session.api_base,
+    app = server_app(site_root, "/api/getresponse", getresponse_mock_session.api_base,
                      headers={"Referrer-Policy": ""},
                      routes=[Mount("/api/getresponse-max", app=max_proxy)])
     with ServerThread(app) as server:
@@ -53,9 +53,9 @@ def site(site_root, _getresponse_mock_session, _getresponse_max_mock_session):
 
 
 @pytest.fixture(scope="session")
-def demo(site_root, _getresponse_mock_session):
+def demo(site_root, getresponse_mock_session):
     """The demo app (web/dist with /config.js and its API proxy) against the session's mock."""
-    with ServerThread(demo_app(site_root, _getresponse_mock_session, expiring_margin=60)) as server:
+    with ServerThread(demo_app(site_root, getresponse_mock_session, expiring_margin=60)) as server:
         yield server
 
 class FlowPage:

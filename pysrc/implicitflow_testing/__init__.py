@@ -26,6 +26,8 @@ _MODULES = {
     "PageWatch": ".harness._page_watch",
     "PythonErrorInPage": ".harness._page_watch",
     "ServerThread": ".serving",
+    "MockOptions": ".pytest_plugin",
+    "SharedClock": ".harness._shared_clock",
     "MockServer": ".mock",
     "run_mock_server": ".mock",
     "AuditFailed": ".audit",

@@ -45,14 +45,14 @@ def hellojs_script():
 
 
 @pytest.fixture(scope="session")
-def example_app(_getresponse_mock_session):
+def example_app(getresponse_mock_session):
     """`example_app(folder)` -> the URL of `folder` served as the demo is (its /config.js and
     the API proxy to the session's mock), once per session."""
     servers = {}
 
     def serve(folder):
         if folder not in servers:
-            servers[folder] = ServerThread(demo_app(folder, _getresponse_mock_session, 60))
+            servers[folder] = ServerThread(demo_app(folder, getresponse_mock_session, 60))
             servers[folder].start()
         return servers[folder].url + "/"
 

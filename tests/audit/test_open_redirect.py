@@ -18,9 +18,9 @@ CHECK = "no-open-redirect-after-sign-in"
 
 
 @pytest.fixture(scope="module")
-def spa_server(_getresponse_mock_session):
+def spa_server(getresponse_mock_session):
     """The holes app on a server whose fallback answers every path with index.html."""
-    mock = _getresponse_mock_session
+    mock = getresponse_mock_session
     script = "window.demoConfig = " + json.dumps({
         "clientId": "demo-client", "authorizeUrl": mock.authorize_url,
         "apiBase": "/api/getresponse", "expiringMargin": 60}) + ";\n"

@@ -60,12 +60,12 @@ def site(site, browser_name, _init_scripts):
 
 
 @pytest.fixture(scope="session")
-def _webkit_session(site, _init_scripts, _getresponse_mock_session, _getresponse_max_mock_session):
+def _webkit_session(site, _init_scripts, getresponse_mock_session, getresponse_max_mock_session):
     from tests.browser.webkit_driver import WebKitDriverNotFound, WebKitSession
 
     try:
         session = WebKitSession(_init_scripts, origins=[
-            site.url, _getresponse_mock_session.url, _getresponse_max_mock_session.url])
+            site.url, getresponse_mock_session.url, getresponse_max_mock_session.url])
     except WebKitDriverNotFound as error:
         pytest.fail(str(error), pytrace=False)
     yield session

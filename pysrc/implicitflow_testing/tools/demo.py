@@ -19,8 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from implicitflow_server import server_app
-from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
 
 MAX_DOMAIN = "acme.getresponse360.com"
