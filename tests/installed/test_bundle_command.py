@@ -1,7 +1,10 @@
 """implicitflow_bundle: the files an app serves, their order, their integrity hashes, and
-errors a person can act on. (The `implicitflow` command itself runs in test_installed_product.)"""
+errors a person can act on. (The `implicitflow` command itself runs in test_installed_product,
+and here for an app compiled with --app, from the installed wheel outside this checkout.)"""
 
 import gzip
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,13 @@ import pytest
 from implicitflow_bundle import BundleError, bundle_files, script_tags, sri_hash, write_bundle
 from implicitflow_server import server_app
 from implicitflow_testing import ServerThread
+from tests.installed.test_installed_product import (  # noqa: F401  (the wheel and its fixtures)
+    NOT_SOURCES,
+    source_tree,
+    user_environment,
+    wheel,
+)
+from tests.installed.test_installed_product import run as run_checked
 
 DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 
@@ -151,3 +161,58 @@ def test_a_copy_that_fails_halfway_leaves_the_name_as_it_was(built, tmp_path):
     assert "BundleError: cannot write to" in run.stderr and "File too large" in run.stderr
     assert (tmp_path / "brython.js").read_text() == "the previous version"
     assert [path.name for path in tmp_path.iterdir()] == ["brython.js"]
+
+
+# -- from the installed wheel: an app compiled with --app ------------------------------------
+
+
+def test_an_app_built_with_app_from_the_installed_wheel_signs_in_against_the_mock(wheel, tmp_path):  # noqa: F811
+    venv = tmp_path / "venv"
+    run_checked([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    bin_dir = venv / "bin"
+    env = user_environment(bin_dir)
+    run_checked([bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                 f"{wheel}[testing,bundle]", "pytest", "pytest-playwright"], cwd=tmp_path, env=env)
+    app = tmp_path / "apps" / "brython-app"
+    shutil.copytree(DIST.parent / "examples" / "brython-app", app, ignore=NOT_SOURCES)
+
+    printed = run_checked([bin_dir / "implicitflow", "bundle", "public/vendor", "--url", "vendor/",
+                           "--app", "public/app.py"], cwd=app, env=env).stdout
+    again = run_checked([bin_dir / "implicitflow", "bundle", tmp_path / "again", "--app", "public/app.py"],
+                        cwd=app, env=env)
+
+    assert printed.startswith("Wrote 7 files to public/vendor:\n  brython_runtime.js ")
+    assert "Compiled into app.brython.js: public/app.py (its script) and no other module\n" in printed
+    tags = [line.strip() for line in printed.splitlines() if line.strip().startswith("<script")]
+    assert [tag.split('"')[1] for tag in tags] == [
+        "vendor/brython_runtime.js", "vendor/implicitflow.brython.js", "vendor/app.brython.js"]
+    vendor = {path.name: path.read_bytes() for path in (app / "public" / "vendor").iterdir()}
+    assert "brython.js" not in vendor  # the page has no compiler to load
+    assert vendor == {path.name: path.read_bytes() for path in (tmp_path / "again").iterdir()}
+    assert again.stderr == ""
+    assert 'type="text/python"' not in (app / "public" / "index.html").read_text()
+    # The example's own tests, in Chromium, against the mock: sign-in, deny, an expired token.
+    tests = run_checked([bin_dir / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q"], cwd=app,
+                        env=env)
+    assert re.search(r"^3 passed in ", tests.stdout, re.M), tests.stdout
+
+
+def test_no_compiler_from_the_installed_wheel_needs_no_extra(wheel, tmp_path):  # noqa: F811
+    venv = tmp_path / "venv"
+    run_checked([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    bin_dir = venv / "bin"
+    env = user_environment(bin_dir)
+    run_checked([bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                 wheel], cwd=tmp_path, env=env)
+
+    printed = run_checked([bin_dir / "implicitflow", "bundle", "vendor", "--no-compiler"], cwd=tmp_path,
+                          env=env).stdout
+    (tmp_path / "app.py").write_text("x = 1\n")
+    refused = run_checked([bin_dir / "implicitflow", "bundle", "other", "--app", "app.py"],
+                          cwd=tmp_path, env=env, check=False)
+
+    assert printed.startswith("Wrote 5 files to vendor:\n  brython_runtime.js ")
+    runtime = (tmp_path / "vendor" / "brython_runtime.js").read_bytes()
+    assert runtime == (DIST / "brython_runtime.js").read_bytes()
+    assert refused.returncode == 1
+    assert "pip install 'implicitflow[bundle]'" in refused.stderr

@@ -31,3 +31,24 @@ def test_callback_page_loads_no_stdlib_and_fits_350_kb_gzip():
     assert not any(f.name == "brython_stdlib.js" for f in files)
     assert not (DIST / "brython_stdlib.js").exists() and not (DIST / "implicitflow_stdlib.js").exists()
     assert total <= BUDGET_GZIP, f"{total:,} B gzip > {BUDGET_GZIP:,} B"
+
+
+#: The same callback compiled ahead of time (`implicitflow bundle --app`) under
+#: brython_runtime.js, Brython without its compiler: 222,831 B of runtime instead of 272,737 B,
+#: the package, and the page's script (1,698 B). Issue 20 aims at 250,000 B: not met; what is
+#: left is the runtime itself (its code generator, ast_to_js, is outside the marked chain and
+#: used at run time) and the package's compiled code (about 61,000 B; its Python source, kept
+#: for other brython.js builds, about 14,000 B more).
+BUDGET_COMPILED_GZIP = 305_000
+
+
+def test_the_compiled_callback_page_loads_no_compiler_and_fits_its_budget():
+    page = DIST / "bench" / "callback_fast.html"
+    files = [page] + [(page.parent / src).resolve() for src in scripts_of(page)]
+
+    total = sum(sent(f) for f in files)
+
+    assert [f.name for f in files[1:]] == ["brython_runtime.js", "implicitflow.brython.js",
+                                          "callback_fast.brython.js"]
+    assert 'type="text/python"' not in page.read_text(encoding="utf-8")
+    assert total <= BUDGET_COMPILED_GZIP, f"{total:,} B gzip > {BUDGET_COMPILED_GZIP:,} B"

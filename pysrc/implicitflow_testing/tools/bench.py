@@ -5,7 +5,9 @@
     python -m implicitflow_testing.tools.bench --soak SECONDS [--through-serve] [--json soak-results.json]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
-web/dist). Everything runs on 127.0.0.1 in a headless browser (Chromium unless --browser names
+web/dist), on both paths: Python compiled in the page under the full brython.js, and compiled
+ahead of time (`implicitflow bundle --app`) under brython_runtime.js, which has no compiler.
+Everything runs on 127.0.0.1 in a headless browser (Chromium unless --browser names
 Firefox, or WebKit where Playwright's own is installed), the site served two ways:
 compressed per request, and from pre-compressed files. It prints a table and writes the
 same figures as JSON; it exits non-zero only when something fails to run.
@@ -36,8 +38,8 @@ from implicitflow_server import server_app
 from implicitflow_testing.harness._browsers import BrowserNotFound, launch_args
 from implicitflow_testing.harness._chromium import ChromiumNotFound
 from implicitflow_testing.harness._page_watch import PageWatch, PythonErrorInPage
-from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.mock._server import run_mock_server
+from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.tools._raw_http import RawConnection
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
 from implicitflow_testing.tools.soak import main as soak_main
@@ -50,8 +52,12 @@ PAGES = {
     "floor": "/bench/floor.html",  # brython.js and one line of Python: Brython's least cost
     "toolkit": "/bench/callback.html",  # the toolkit's Python API, as the README shows it
     "toolkit_js": "/bench/callback_js.html",  # the toolkit's JavaScript API
+    # The same two, compiled ahead of time under brython_runtime.js (`implicitflow bundle --app`;
+    # the JavaScript one with no line of Python).
+    "toolkit_fast": "/bench/callback_fast.html",
+    "toolkit_js_fast": "/bench/callback_js_fast.html",
 }
-TOOLKIT_PAGES = ("toolkit", "toolkit_js")
+TOOLKIT_PAGES = ("toolkit", "toolkit_js", "toolkit_fast", "toolkit_js_fast")
 #: How the site is served: compressed per request, or from the NAME.gz files beside each file.
 SERVINGS = ("plain", "precompressed")
 GZIP_SUFFIXES = {".js", ".html", ".css", ".py", ".txt"}
@@ -81,21 +87,22 @@ def write_pending_login(page, site_url, kind):
         page.evaluate("s => sessionStorage.setItem('baseline.pending.' + s, '1')", STATE)
 
 
-def wait_for_token_ready(page, watch, timeout=30.0):
-    """window.tokenReady of the page's last document, whether the page loads once or reloads."""
+def wait_for_token_ready(page, watch, timeout=30.0, name="tokenReady"):
+    """window.tokenReady (or `name`) of the page's last document, whether the page loads once
+    or navigates (a reload, a sign-in's round trip)."""
     from playwright.sync_api import Error as PlaywrightError
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         watch.check()
         try:
-            ready = page.evaluate("window.tokenReady")
+            ready = page.evaluate("name => window[name]", name)
         except PlaywrightError:  # the document went away under the evaluation (the reload)
             ready = None
         if ready is not None:
             return ready
         page.wait_for_timeout(10)
-    raise TimeoutError(f"window.tokenReady was not set within {timeout:.0f} s")
+    raise TimeoutError(f"window.{name} was not set within {timeout:.0f} s")
 
 
 def load_callback(page, watch, site_url, kind):
@@ -136,6 +143,24 @@ def measure_callbacks(browser, site_urls, runs):
             for kind in PAGES}
 
 
+def measure_first_visits(browser, site_url, runs):
+    """Each page loaded in a new context with no answer in the URL (a first visit), served
+    pre-compressed: ms from the start of the navigation to the app ready (its handle_redirect
+    done; the floor's one line run). Interleaved, the order turning each round."""
+    times = {kind: [] for kind in PAGES}
+    kinds = list(PAGES)
+    for round_number in range(runs):
+        turn = round_number % len(kinds)
+        for kind in kinds[turn:] + kinds[:turn]:
+            context = browser.new_context()
+            page = context.new_page()
+            watch = PageWatch(page)
+            page.goto(site_url + PAGES[kind], wait_until="commit")
+            times[kind].append(wait_for_token_ready(page, watch, name="appReady"))
+            context.close()
+    return {kind: spread(values) for kind, values in times.items()}
+
+
 def ratios(callbacks):
     """Median ratios of each toolkit page to the floor and to plain JavaScript, and of the floor
     to plain JavaScript, per serving and phase."""
@@ -151,14 +176,14 @@ def ratios(callbacks):
     return result
 
 
-def measure_bytes(browser, site_url):
+def measure_bytes(browser, site_url, kind="toolkit"):
     """Every file the toolkit's callback page needs (its final document and what that loads):
     its size and the bytes the server sent for it (gzip, pre-compressed), as the page's own
     Resource Timing entries give them."""
     context = browser.new_context()
     page = context.new_page()
-    write_pending_login(page, site_url, "toolkit")
-    page.goto(site_url + PAGES["toolkit"] + FRAGMENT, wait_until="commit")
+    write_pending_login(page, site_url, kind)
+    page.goto(site_url + PAGES[kind] + FRAGMENT, wait_until="commit")
     wait_for_token_ready(page, PageWatch(page))
     entries = page.evaluate("""() => [...performance.getEntriesByType("navigation"),
                                       ...performance.getEntriesByType("resource")]
@@ -177,19 +202,30 @@ def measure_bytes(browser, site_url):
 LOGIN_PAGES = {
     "redirect": "/bench/login.html",  # flow.login(): this page goes away and comes back
     "popup": "/bench/login_popup.html",  # flow.login_popup(): the token lands in the opener
+    "redirect_fast": "/bench/login_fast.html",  # the same, compiled ahead of time
+    # ... with redirect_uri a dedicated callback page that hands the answer back to the app page
+    "redirect_fast_dedicated": "/bench/login_fast.html",
+    "baseline": "/bench/login_baseline.html",  # the same sign-in in plain JavaScript
 }
+DEDICATED_CALLBACK = "/bench/callback_only.html"
 
 
 def login_once(browser, site_url, mock, kind):
+    """(first, repeat): ms from the click to the token, the page loaded once before the click
+    (its files cached), then again in the same context (the provider's pages cached too)."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(site_url + "/bench/setup.html")
     page.evaluate("u => sessionStorage.setItem('bench.authorize', u)", mock.authorize_url)
+    if kind == "redirect_fast_dedicated":
+        page.evaluate("u => sessionStorage.setItem('bench.redirect', u)", site_url + DEDICATED_CALLBACK)
     watch = PageWatch(page)
-    page.goto(site_url + LOGIN_PAGES[kind])
-    watch.wait_for_flag("pythonDone", timeout=30000)
-    page.evaluate("window.startLogin()")  # Playwright evaluates as a user gesture: no popup block
-    elapsed = watch.wait_for_flag("loginToToken", timeout=30000)
+    elapsed = []
+    for _ in range(2):
+        page.goto(site_url + LOGIN_PAGES[kind])
+        wait_for_token_ready(page, watch, name="pythonDone")
+        page.evaluate("window.startLogin()")  # Playwright evaluates as a user gesture: no popup block
+        elapsed.append(wait_for_token_ready(page, watch, name="loginToToken"))
     context.close()
     return elapsed
 
@@ -199,12 +235,16 @@ def measure_login_to_token(browser, site_url, mock, runs):
     turns each round) so a busy moment of the machine does not fall on one of them only."""
     mock.set_auto_approve(True)
     times = {kind: [] for kind in LOGIN_PAGES}
+    repeats = {kind: [] for kind in LOGIN_PAGES}
     kinds = list(LOGIN_PAGES)
     for round_number in range(runs):
         turn = round_number % len(kinds)
         for kind in kinds[turn:] + kinds[:turn]:
-            times[kind].append(login_once(browser, site_url, mock, kind))
-    return {kind: spread(values) for kind, values in times.items()}
+            first, repeat = login_once(browser, site_url, mock, kind)
+            times[kind].append(first)
+            repeats[kind].append(repeat)
+    return ({kind: spread(values) for kind, values in times.items()},
+            {kind: spread(values) for kind, values in repeats.items()})
 
 
 TOKEN_REQUEST_HEADERS = (
@@ -290,13 +330,17 @@ def run(runs, dist=None, browser_name="chromium"):
         browser = getattr(playwright, browser_name).launch(**launch_args(browser_name))
         results["browser_version"] = browser.version
         try:
+            results["first_visit"] = measure_first_visits(browser, site_urls["precompressed"], runs)
             callbacks = measure_callbacks(browser, site_urls, runs)
             results["callback"] = callbacks
             results["ratios"] = ratios(callbacks)
             results["bytes"] = measure_bytes(browser, site_urls["precompressed"])
-            logins = measure_login_to_token(browser, site_urls["precompressed"], mock, runs)
+            results["bytes_fast"] = measure_bytes(browser, site_urls["precompressed"], "toolkit_fast")
+            logins, repeats = measure_login_to_token(browser, site_urls["precompressed"], mock, runs)
             results["login_to_token"] = logins["redirect"]
             results["popup_login_to_token"] = logins["popup"]
+            results["sign_in"] = logins
+            results["repeat_sign_in"] = repeats
         finally:
             browser.close()
     results["mock_token_endpoint"] = measure_mock_throughput()
@@ -307,6 +351,13 @@ def table(results):
     callback, lines = results["callback"], []
     if "browser" in results:
         lines.append(f"Browser: {results['browser']} {results.get('browser_version', '')}".rstrip())
+    first, floor = results["first_visit"], results["first_visit"]["floor"]["median"]
+    lines.append("First visit, no answer in the URL (new context, pre-compressed): ms to the app "
+                 f"ready, median [min-max] of {results['runs']}; ratio to the floor")
+    for kind in PAGES:
+        t = first[kind]
+        lines.append(f"  {kind:<16} {t['median']:>7.1f} [{t['min']:.0f}-{t['max']:.0f}]"
+                     f"   {ratio(t['median'], floor)}x")
     lines.append("Callback token-ready, ms from the start of the navigation that brought the answer"
                  f" (median [min-max] of {results['runs']}, interleaved, a new context each)")
     lines.append(f"  {'page':<11} {'serving':<14}{'cold':>24}{'warm':>24}")
@@ -327,18 +378,22 @@ def table(results):
              for kind in PAGES if "scrubbed" in callback[kind]["precompressed"]}
     lines.append("Fragment gone from the address bar (cold, precompressed), ms: "
                  + "   ".join(f"{kind} {value}" for kind, value in scrub.items()))
-    size = results["bytes"]
-    lines.append(f"Bytes loaded by the callback page: {size['raw']:,}, sent as {size['sent']:,}"
-                 " (gzip, pre-compressed)")
-    for entry in size["files"]:
-        lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['sent']:>9,} B sent")
-    lines.append("  standard-library modules loaded: "
-                 + (", ".join(size["stdlib_modules_loaded"]) or "none"))
-    login, popup = results["login_to_token"], results["popup_login_to_token"]
-    lines.append(f"Login to token (auto-approve), ms: median {login['median']}"
-                 f" [{login['min']}-{login['max']}]")
-    lines.append(f"Popup login to token in the opener (auto-approve), ms: median {popup['median']}"
-                 f" [{popup['min']}-{popup['max']}]")
+    for key, label in (("bytes", "callback page"), ("bytes_fast", "compiled callback page (--app)")):
+        size = results[key]
+        lines.append(f"Bytes loaded by the {label}: {size['raw']:,}, sent as {size['sent']:,}"
+                     " (gzip, pre-compressed)")
+        for entry in size["files"]:
+            lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['sent']:>9,} B sent")
+        lines.append("  standard-library modules loaded: "
+                     + (", ".join(size["stdlib_modules_loaded"]) or "none"))
+    lines.append("Sign-in, ms from the click to the token stored (auto-approve; the page loaded once "
+                 "before), then a repeat in the same context; ratio of medians to plain JavaScript:")
+    signs, repeats = results["sign_in"], results["repeat_sign_in"]
+    for kind in LOGIN_PAGES:
+        t, r = signs[kind], repeats[kind]
+        lines.append(f"  {kind:<24} {t['median']:>7.1f} [{t['min']:.0f}-{t['max']:.0f}]"
+                     f"  {ratio(t['median'], signs['baseline']['median'])}x"
+                     f"   repeat {r['median']:>7.1f} [{r['min']:.0f}-{r['max']:.0f}]")
     lines.append("Mock token endpoint (client_credentials):")
     for load in results["mock_token_endpoint"]:
         lines.append(f"  {load['concurrency']:>2} clients: {load['requests_per_second']:>5} req/s"
