@@ -18,6 +18,7 @@ uvicorn) that the mock and the servers need.
 """
 
 import importlib
+from typing import Any
 
 _MODULES = {
     "ChromiumNotFound": ".harness._chromium",
@@ -38,11 +39,11 @@ _MODULES = {
 __all__ = sorted(_MODULES)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name not in _MODULES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(_MODULES[name], __name__), name)
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(__all__)

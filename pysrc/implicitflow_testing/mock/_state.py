@@ -128,8 +128,9 @@ class MockState:
         self._check_lifetime(token_lifetime)
         _check_enabled(auto_approve)
         _check_enabled(rotate_refresh_tokens)
-        self._defaults = {"auto_approve": auto_approve, "token_lifetime": token_lifetime,
-                          "rotate_refresh_tokens": rotate_refresh_tokens}
+        self._defaults: dict[str, Any] = {
+            "auto_approve": auto_approve, "token_lifetime": token_lifetime,
+            "rotate_refresh_tokens": rotate_refresh_tokens}
         self.reset()
 
     # -- the switches: what the controls under /_mock/ set, each answering as its control ------
@@ -276,15 +277,16 @@ class MockState:
         """The request log after entry number `after` (0: all of it): {"requests": entries,
         oldest first, "newest": the newest entry's number, "lost": whether entries after `after`
         were dropped unread} (see `_request_log.entries_after`)."""
+        number: object = after
         if isinstance(after, str):
             try:
-                after = entry_number(after)
+                number = entry_number(after)
             except ValueError:
-                after = -1
-        if not _whole(after) or after < 0:
+                number = -1
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise ControlRefused("after must be a log entry's number (a whole number >= 0)")
         with self._lock:
-            return entries_after(self._requests, after)
+            return entries_after(self._requests, number)
 
     # -- what the server asks as it answers ----------------------------------------------------
 
