@@ -19,13 +19,26 @@ exactly when they do, and the compiler's random names come from a seeded
 generator.
 """
 
+import sys
+
+if __name__ == "__main__" and __spec__ is not None and __spec__.name == "build":
+    # `python -m build` in the checkout, the usual release command: the checkout comes first on
+    # sys.path, so this file shadows PyPA's build. Hand over to it (run as `python build.py`,
+    # __spec__ is None and this file builds web/dist).
+    import os
+    import runpy
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != here]
+    runpy.run_module("build", run_name="__main__", alter_sys=True)
+    sys.exit()
+
 import ast
 import contextlib
 import hashlib
 import io
 import json
 import shutil
-import sys
 import tempfile
 import time
 import tokenize
