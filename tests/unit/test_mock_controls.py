@@ -32,7 +32,7 @@ def http(mock):
 
 
 def test_every_control_route_is_in_the_table_and_every_row_is_a_route(mock):
-    routes = {(route.path, method) for route in mock.app.asgi.routes if isinstance(route, Route)
+    routes = {(route.path, method) for route in mock.app.controls.routes if isinstance(route, Route)
               and route.path.startswith("/_mock/") for method in route.methods - {"HEAD"}}
 
     assert routes == {(INDEX_PATH, "GET")} | {(c.path, c.method) for c in CONTROLS}

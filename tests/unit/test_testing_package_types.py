@@ -38,8 +38,10 @@ def test_mypy_finds_nothing_in_the_public_modules():
     assert check.stdout.startswith("Success: no issues found"), check.stdout
 
 
-def test_the_wheel_ships_py_typed():
+def test_the_wheel_ships_py_typed_and_the_mocks_templates():
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
     assert (PACKAGE / "py.typed").is_file()
-    assert "py.typed" in settings["tool"]["setuptools"]["package-data"]["implicitflow_testing"]
+    shipped = settings["tool"]["setuptools"]["package-data"]["implicitflow_testing"]
+    assert "py.typed" in shipped
+    assert "mock/templates/*.html" in shipped and any((PACKAGE / "mock" / "templates").glob("*.html"))

@@ -10,9 +10,15 @@ Its parts are private; each has one job:
     _rate_limits        GetResponse's rate limits, counted per caller
     _oldest_first       the bounded store each memory is kept in
     _clock              the mock's clock, which tests move forward
-    _oauth_server       Authlib's RFC 6749 grants on the state
+    _oauth_server       Authlib's RFC 6749 grants on the state, their answers as Starlette's
     _getresponse_api    error bodies, rate-limit headers, the API's resources
-    _app                the ASGI app: consent page, token endpoint, API, controls
+    _app                the ASGI app, one part per job:
+      _authorization_endpoint   /oauth2_authorize.html (pages from templates/, by _pages)
+      _token_endpoint           /v3/token
+      _api_endpoints            the API under /v3
+      _control_endpoints        /_mock/
+      _middleware               the request log, host and origin refusal, latency
+      _http                     request bodies read and checked, refusals, JSON answers
     _request_log        the redacted request log
     _access_policy      which Host names and Origins it answers
     _connection_limits  what one connection may make it hold (`Limits`)

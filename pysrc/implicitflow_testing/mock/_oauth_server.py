@@ -2,7 +2,8 @@
 
 Authlib has no Starlette server integration, so this module supplies the two
 framework hooks it asks for (`create_oauth2_request`, `handle_response`) on top
-of a request whose query and form the web layer has already read.
+of a request whose query and form the web layer has already read, and turns Authlib's answers
+into Starlette's (`oauth_response`).
 """
 
 import logging
@@ -12,7 +13,10 @@ from collections import defaultdict
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request, grants
 from authlib.oauth2.rfc7636 import CodeChallenge
+from starlette.responses import JSONResponse, RedirectResponse
 
+from implicitflow_testing.mock import _getresponse_api as getresponse_api
+from implicitflow_testing.mock._http import json_response
 from implicitflow_testing.mock._models import ACCOUNT, AuthorizationCode, IssuedToken
 from implicitflow_testing.mock._state import CODE_LIFETIME, MockState
 
@@ -171,3 +175,29 @@ class MockAuthorizationServer(AuthorizationServer):
 
     def handle_response(self, status, body, headers):
         return status, body, headers
+
+
+def oauth_response(status: int, body: dict, headers: list | dict) -> JSONResponse | RedirectResponse:
+    """Authlib's (status, body, headers) as a Starlette response."""
+    headers = dict(headers)
+    if status in (301, 302, 303, 307):
+        return RedirectResponse(headers["Location"], status_code=302)
+    headers.pop("Content-Type", None)
+    headers.setdefault("Cache-Control", "no-store")
+    headers.setdefault("Pragma", "no-cache")
+    if status >= 400:
+        body = token_error_body(status, body.get("error", "invalid_request"),
+                                body.get("error_description"))
+    return json_response(body, status, headers)
+
+
+def token_error_body(status: int, error: str, description: str | None = None) -> dict:
+    """A token endpoint error. GetResponse's own OAuth2 provider (GetResponse/oauth2-getresponse,
+    Getresponse::checkResponse) recognises an error from /v3/token only by the `httpStatus`,
+    `code` and `message` of GetResponse's error body, so the mock sends that body; what else the
+    real endpoint sends is not documented, so it also carries RFC 6749 5.2's `error` and
+    `error_description`, which OAuth libraries (oauthlib, Authlib) read."""
+    code = 1014 if error == "invalid_client" else 1000
+    body = getresponse_api.error_body(status, code, description or error)
+    body.update(error=error, error_description=description or error)
+    return body
