@@ -1,4 +1,4 @@
-"""The security suite reports its figures at the end of the run, for the README to quote."""
+"""The security suite reports its figures at the end of the run, for the documentation to quote."""
 
 import pytest
 

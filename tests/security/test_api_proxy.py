@@ -4,7 +4,7 @@ more, passes GetResponse's answers through unchanged, and answers only to allowe
 app's files carry the same headers and caching.
 
 Every test runs twice: against implicitflow_server ("python") and against the deployment
-recipe web/deploy/nginx.conf run by the machine's nginx ("nginx"), the file the README
+recipe web/deploy/nginx.conf run by the machine's nginx ("nginx"), the file docs/deployment.md
 quotes, made runnable by replacing only the machine's parts (listen address, app folder, log
 file, the API's address and the root its certificate must chain to; see
 implicitflow_testing.harness._nginx_recipe). nginx reaches a stand-in API over TLS with a

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def spa_site(site_root):
-    """web/dist, whose index.html (the demo) starts with the README's callback snippet, with
+    """web/dist, whose index.html (the demo) starts with the documented callback snippet, with
     every path that names no file answered by index.html."""
     with ServerThread(server_app(site_root, api_path=None, fallback="index.html")) as server:
         yield server
