@@ -21,7 +21,7 @@ EXAMPLES = ROOT / "web" / "examples"
 EXAMPLE_APPS = ("brython-app", "javascript-app")
 BUNDLE = "implicitflow_bundle/files/"
 #: What a clean checkout does not have: the build's inputs are the sources alone.
-NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "dist", "artifacts", "test-results",
+NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "dist", "artifacts", "test-results", "site",
                                      "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "vendor")
 
 
@@ -62,10 +62,13 @@ def source_tree(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def wheel(source_tree, tmp_path_factory):
-    """What `python -m build` makes: the sdist, then the wheel from the unpacked sdist."""
+    """What `python -m build` makes in the checkout: the sdist, then the wheel from the unpacked
+    sdist."""
     out = tmp_path_factory.mktemp("dist")
-    # Run from outside the tree: there, `-m build` would find build.py instead of PyPA's build.
-    run([sys.executable, "-m", "build", "--outdir", out, source_tree], cwd=out)
+    # In the checkout, as a maintainer releases: there build.py's name shadows PyPA's build, and
+    # build.py hands over to it (were it to build web/dist instead, no wheel would come out).
+    run([sys.executable, "-m", "build", "--outdir", out], cwd=source_tree)
+    assert not (source_tree / "web" / "dist").exists()
     (built,) = out.glob("*.whl")
     return built
 
