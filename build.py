@@ -299,11 +299,12 @@ def package_module_names():
     return names
 
 
-def write_bundle(folder):
+def write_bundle(folder, runtime=False):
     """What an app serves, into `folder`: brython.js and its licence, the package, and the
     standard-library modules the browser code imports (if any), each script with its NAME.gz.
     `build()` and the wheel build (setup.py) both call this, so web/dist and the wheel carry the
-    same bytes."""
+    same bytes. `runtime`: also brython_runtime.js (web/dist's pages load it; the wheel carries
+    none, since `implicitflow bundle` cuts it from brython.js, the same bytes)."""
     brython, make_package = load_brython()
     brython_data = Path(brython.__file__).parent / "data"
     if not (brython_data / "brython.js").exists():
@@ -314,7 +315,8 @@ def write_bundle(folder):
     folder.mkdir(parents=True, exist_ok=True)
     brython_js = guard_locale((brython_data / "brython.js").read_text(encoding="utf-8"))
     (folder / "brython.js").write_text(brython_js, encoding="utf-8")
-    (folder / RUNTIME).write_text(without_compiler(brython_js), encoding="utf-8")
+    if runtime:
+        (folder / RUNTIME).write_text(without_compiler(brython_js), encoding="utf-8")
     shutil.copyfile(BRYTHON_LICENCE, folder / BRYTHON_LICENCE.name)
     print("Brython", metadata.version("brython"), "from", brython_data,
           "(brython.js guarded against a language that is no language tag)")
@@ -363,7 +365,7 @@ def build():
     started = time.perf_counter()
     if DIST.exists():
         shutil.rmtree(DIST)
-    write_bundle(DIST)
+    write_bundle(DIST, runtime=True)
     copy_web_sources(DIST)
     write_gzip_siblings(DIST)
 
