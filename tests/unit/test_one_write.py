@@ -2,6 +2,7 @@
 that joins the writes of one event-loop step."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import uvicorn
@@ -65,7 +66,9 @@ async def streamed_answer(scope, receive, send):
 
 
 def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+    # On a thread of its own: after a Playwright test the main thread has a running event loop.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def test_stock_uvicorn_writes_head_and_body_apart():
