@@ -107,6 +107,26 @@ def test_cli_caps_what_it_remembers():
     assert answers[0].json()["code"] == 1014
 
 
+def test_cli_token_lifetime_outlives_a_reset():
+    # A CI job's /_mock/reset must not give the next job GetResponse's default lifetime.
+    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
+                                "--port", "0", "--quiet", "--token-lifetime", "90"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
+        with httpx.Client(base_url=url, auth=("demo-client", "demo-secret")) as http:
+            lifetimes = []
+            for _ in range(2):
+                token = http.post("/v3/token", data={"grant_type": "client_credentials"}).json()
+                lifetimes.append(token["expires_in"])
+                assert http.post("/_mock/reset", json={}).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+
+    assert lifetimes == [90, 90]
+
+
 def test_every_limit_has_a_flag():
     assert limits_of(parse_arguments([])) == Limits()
     args = parse_arguments(["--max-header-bytes", "1000", "--max-body-bytes", "2000",

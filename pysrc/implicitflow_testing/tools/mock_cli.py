@@ -92,14 +92,13 @@ def main(argv=None):
         with run_mock_server(host=args.host, port=args.port, auto_approve=args.auto_approve,
                              max_region=args.max_region, max_domains=args.max_domain,
                              allow_origins=args.allow_origin, allowed_hosts=args.allow_host,
-                             api_key=args.api_key, limits=limits_of(args)) as server:
+                             api_key=args.api_key, limits=limits_of(args),
+                             token_lifetime=args.token_lifetime or None) as server:
             # Printed from this thread, so a reader that stops reading stalls only the log. The
             # queue outlives /_mock/reset, so what was answered just before one is still printed.
             answered = collections.deque(maxlen=REQUEST_LOG_SIZE)
             if not args.quiet:
                 server.state.log_listener = answered.append
-            if args.token_lifetime:
-                server.set_token_lifetime(args.token_lifetime)
             print(f"Mock GetResponse listening on {server.url}", flush=True)
             print(f"  authorize page: {server.authorize_url}")
             print(f"  API base:       {server.api_base}")
