@@ -66,8 +66,8 @@ else:
     # In a page, importing the package is enough for plain JavaScript to use it. The
     # JavaScript face is compiled only when a page first calls create(): Brython compiles
     # modules in the browser, and a Python app's callback page should not pay for it.
-    from .browser_environment import publish, throwing, to_javascript
     from .errors import error_to_data
+    from .javascript_bridge import publish, throwing, to_javascript
 
     def _create_for_javascript(options=None):
         from .javascript_api import create

@@ -8,7 +8,7 @@ Synchronous failures are thrown as JavaScript `Error`s with `name`, `kind` and
 `message`; Promises reject with the same fields as a plain object.
 """
 
-from . import browser_environment as js
+from . import javascript_bridge as js
 from .errors import ConfigurationError, ImplicitFlowError, error_to_data
 from .flow import ImplicitFlow
 from .providers import Provider, getresponse, getresponse_max
