@@ -33,7 +33,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,9 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from implicitflow_testing.harness._nginx_recipe import free_port
 from implicitflow_testing.mock._getresponse_api import RATE_WINDOW_SECONDS
 from implicitflow_testing.tools._raw_http import RawConnection
+from implicitflow_testing.tools.proxy_bench import BenchmarkFailed, server_process
 
 CONNECTIONS = 32
 SIGN_INS_PER_SECOND = 2
@@ -365,38 +364,17 @@ def start_mock(mock_args=()):
 
 @contextlib.contextmanager
 def proxy_in_front(mock_port):
-    """`implicitflow serve` in its own process, proxying API_PATH to the mock: (process,
-    port). Its log lines go to a file, as a deployed server's do."""
+    """`implicitflow serve` in its own process, proxying API_PATH to the mock: (port, pid).
+    Its log lines go to a file, as a deployed server's do."""
     with tempfile.TemporaryDirectory(prefix="soak-serve-") as scratch:
         folder = Path(scratch, "app")
         folder.mkdir()
         (folder / "index.html").write_text("<p>app</p>")
-        port = free_port()
-        with open(Path(scratch, "serve.log"), "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-c", "import sys; from implicitflow_bundle._cli import main; "
-                 "sys.exit(main())", "serve", str(folder), "--api-path", API_PATH,
-                 "--mock", f"http://127.0.0.1:{mock_port}", "--port", str(port)],
-                stdin=subprocess.DEVNULL, stdout=log)
-            try:
-                wait_for_port(port, process)
-                yield process, port
-            finally:
-                process.terminate()
-                process.wait(timeout=10)
-
-
-def wait_for_port(port, process, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SoakFailed(f"implicitflow serve exited with status {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SoakFailed(f"implicitflow serve does not listen on port {port} after {timeout:g} s")
+        with open(Path(scratch, "serve.log"), "wb") as log, server_process(
+                ["-c", "import sys; from implicitflow_bundle._cli import main; sys.exit(main())",
+                 "serve", str(folder), "--api-path", API_PATH,
+                 "--mock", f"http://127.0.0.1:{mock_port}", "--port", "{port}"], output=log) as served:
+            yield served
 
 
 async def sign_in_once(servers):
@@ -428,8 +406,8 @@ def run_soak(seconds, interval=None, connections=CONNECTIONS, mock_args=(), prog
         stack.callback(process.terminate)
         servers = Servers(process.pid, port, port)
         if through_serve:
-            proxy, proxy_port = stack.enter_context(proxy_in_front(port))
-            servers = Servers(process.pid, port, proxy_port, API_PATH, proxy.pid)
+            proxy_port, proxy_pid = stack.enter_context(proxy_in_front(port))
+            servers = Servers(process.pid, port, proxy_port, API_PATH, proxy_pid)
         run_loop(sign_in_once(servers))  # it works, and has served what the soak asks of it
         rss_start = {"mock": rss_mb(process.pid)}
         if through_serve:
@@ -545,7 +523,7 @@ def main(seconds, json_path=None, interval=None, through_serve=False):
     try:
         results = run_soak(seconds, interval, through_serve=through_serve,
                            progress=lambda row: print(soak_row(row), flush=True))
-    except (SoakFailed, OSError, asyncio.IncompleteReadError) as error:
+    except (SoakFailed, BenchmarkFailed, OSError, asyncio.IncompleteReadError) as error:
         print(f"soak failed: {error}", file=sys.stderr)
         return 1
     print(soak_footer(results))
