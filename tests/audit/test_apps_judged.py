@@ -47,11 +47,16 @@ def test_an_app_leaving_the_token_in_the_url_fails_the_leak_checks(implicitflow_
     assert report.warned_ids == {"token-not-in-local-storage"}
 
 
-def test_a_hellojs_app_accepts_login_csrf_and_replayed_callbacks(implicitflow_audit, hellojs_app):
+def test_a_hellojs_app_accepts_login_csrf_and_replayed_callbacks(implicitflow_audit, hellojs_app,
+                                                                browser_name):
     # hello.js 1.21.4 takes any callback whose state parses as its own JSON ({network, page_uri,
     # ...}) without comparing it to a state it issued, and keeps its session in localStorage.
     # A random state does not parse, so the forged-state check passes.
     report = audited(implicitflow_audit, hellojs_app)
 
-    assert report.failed_ids == HELLOJS, report.table()
+    # It leaves the callback page with location.assign(page_uri), the same URL without the
+    # fragment, while the page loads: Chromium replaces the callback's history entry, Firefox
+    # adds one after it, so there the token stays in the history (Back reopens it).
+    in_history = {"token-not-in-history"} if browser_name == "firefox" else set()
+    assert report.failed_ids == HELLOJS | in_history, report.table()
     assert report.warned_ids == {"token-not-in-local-storage"}

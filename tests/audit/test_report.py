@@ -126,3 +126,40 @@ def test_notes_about_the_whole_audit_are_in_the_table_json_and_junit(report, tmp
     assert report.table().splitlines()[1] == "note: Chromium's sandbox is OFF: a reason."
     assert json.loads((tmp_path / "a.json").read_text())["notes"] == report.notes
     assert ElementTree.parse(tmp_path / "a.xml").getroot().find("system-out").text == report.notes[0]
+
+
+def test_the_browser_audited_in_is_named_in_the_table_json_and_junit(report, tmp_path):
+    report.browser = "firefox 153.8.0"
+    report.write_json(tmp_path / "a.json")
+    report.write_junit(tmp_path / "a.xml")
+
+    assert report.table().splitlines()[0] == "implicitflow-audit: http://127.0.0.1:3000/ in firefox 153.8.0"
+    assert json.loads((tmp_path / "a.json").read_text())["browser"] == "firefox 153.8.0"
+    suite = ElementTree.parse(tmp_path / "a.xml").getroot()
+    assert suite.find("properties/property[@name='browser']").get("value") == "firefox 153.8.0"
+    assert [case.get("name") for case in suite.iter("testcase")][0] == "sign-in"
+
+
+def test_what_an_engine_cannot_do_is_not_judged_on_that_engine_and_fails():
+    from types import SimpleNamespace
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    from implicitflow_testing.audit._checks import CHECKS, Check
+    from implicitflow_testing.audit._runner import ObservedSignIn, judged
+
+    def needs_devtools(run):
+        raise PlaywrightError("BrowserContext.new_cdp_session: CDP session is only available in Chromium")
+
+    result = judged(Check("a-check", "Reason.", "RFC", needs_devtools), SimpleNamespace(engine="firefox"))
+    assert (result.verdict, result.evidence) == (
+        "fail", "not judged on firefox: Error: BrowserContext.new_cdp_session: CDP session is only "
+                "available in Chromium")
+
+    # A place the engine would not let the audit read is never taken for a place without the token.
+    seen = ObservedSignIn(token="the-token", places={"the history entries": []},
+                          unreadable={"the history entries": "on firefox: entry 2 of 4 was not reached"})
+    run = SimpleNamespace(engine="firefox", observed_sign_in=lambda: seen)
+    history = next(check for check in CHECKS if check.id == "token-not-in-history")
+    assert judged(history, run).evidence == "not judged on firefox: entry 2 of 4 was not reached"
+    assert judged(history, run).verdict == "fail"

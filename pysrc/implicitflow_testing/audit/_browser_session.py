@@ -16,7 +16,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from implicitflow.providers import GETRESPONSE_AUTHORIZE_URL
-from implicitflow_bundle import SCRIPTS as BUNDLE_SCRIPTS
 from implicitflow_testing.audit._remote_mock import error_page_fields
 from implicitflow_testing.harness._chromium import running_as_root
 from implicitflow_testing.harness._page_watch import PageWatch
@@ -24,6 +23,8 @@ from implicitflow_testing.harness._served_app import sign_in_pages
 
 SANDBOX_STATUS_PAGE = "chrome://sandbox"
 STOPPED_AT_PROVIDER = "<!doctype html><title>audit: stopped at the provider</title>"
+#: `BrowserSession.provider_page` for a popup whose first navigation went to the provider.
+NEW_POPUP = object()
 #: How long the app must stay quiet (no request sent, no dialog, no probe call, no change between
 #: signed in and out) before what it did with a callback is judged: an app may handle the
 #: fragment on a timer, after it has shown a state and its network has gone idle.
@@ -67,17 +68,26 @@ def provider_answer(status, body):
     return f"{status} {html.unescape(title.group(1)).strip() if title else 'without a redirect'}"
 
 
-#: Resource types whose error answer means the page cannot work: its scripts and stylesheets.
-ASSET_TYPES = ("script", "stylesheet")
-
-
-def broken_asset(url, status):
-    """"http://app/vendor/brython.js answered 404: did you run implicitflow bundle?" (the hint
-    for the files `implicitflow bundle` writes)."""
-    path = url.split("?")[0]
-    hint = (": did you run implicitflow bundle?"
-            if status == 404 and path.rsplit("/", 1)[-1] in BUNDLE_SCRIPTS else "")
-    return f"{path} answered {status}{hint}"
+#: The document every history entry is answered with while the audit walks back through them:
+#: no script of the app runs, so what each entry holds is read as the browser kept it.
+INERT_ENTRY = "<!doctype html><title>audit: a history entry</title>"
+#: Keeps the session's documents out of the back/forward cache (Firefox restores a cached
+#: document without a request, its scripts running again): each is loaded anew, inert, when the
+#: walk goes back to it. An unload listener does nothing else.
+NO_BACK_FORWARD_CACHE = "addEventListener('unload', () => {});"
+#: One step back: in the current document, a mark (to tell a new document from this one), the
+#: URL a same-document traversal arrives at (read at its popstate, before the app's listeners),
+#: then history.back().
+WALK_BACK = """([mark, arrived, step]) => {
+  window[mark] = step;
+  window[arrived] = null;
+  addEventListener("popstate", () => { window[arrived] = window[arrived] || location.href; },
+                   {capture: true, once: true});
+  history.back();
+}"""
+#: Where that step arrived: null while still in the same document without a traversal.
+WALK_ARRIVED = """([mark, arrived, step]) =>
+  window[mark] === step ? window[arrived] : location.href"""
 
 
 def origin_of(url):
@@ -97,8 +107,9 @@ class BrowserSession:
     mock answer but keeps its redirect from loading (an attacker keeping a callback URL).
     """
 
-    def __init__(self, browser, target, probe, install_clock=False):
+    def __init__(self, browser, target, probe, install_clock=False, walk_history=False):
         self.target = target
+        self.engine = browser.browser_type.name
         self.mock = target.mock
         # An app may send people to GetResponse's real sign-in page (as with `serve_app`): the
         # mock answers for it, as for its own.
@@ -108,24 +119,30 @@ class BrowserSession:
         self.context.set_default_timeout(target.timeout_ms)
         self.requests = []
         self.authorize_requests = []
+        self.provider_answers = 0  # how many visits to the provider the audit has answered
         self.callbacks = []  # the mock's redirects to the app, fragment included
         self.provider_pages_shown = []  # what the mock answered without a redirect, in a line
-        self.broken_assets = []  # "URL answered 404" for each script or stylesheet that failed
         self.tokens = []  # the tokens the mock issued to this session's own sign-ins
         self.scene = "a sign-in"  # what the session went through, for evidence
         self.dialogs = []
         self.probe_calls = []
         self.gate = "pass"
+        self.watches = []  # a PageWatch on each page of the context: the app's tab, its popups
+        self.provider_page = None  # the page that last went to the provider's authorize URL
+        self.through_popup = False  # whether the last callback the audit loaded was in a popup
+        self.probe = probe
         self.context.on("request", self._on_request)
         self.context.on("response", self._on_response)
+        self.context.on("page", self._watch)
         # `probe`: the name of the function hostile payloads call if they run as script.
         self.context.expose_function(probe, lambda source: self.probe_calls.append(source))
         self.context.route(self._is_authorize_url, self._at_provider)
         if install_clock:
             self.context.clock.install()
+        if walk_history:
+            self.context.add_init_script(NO_BACK_FORWARD_CACHE)
         self.page = self.context.new_page()
-        self.watch = PageWatch(self.page)
-        self.page.on("dialog", self._on_dialog)
+        self._watch(self.page)
 
     def __enter__(self):
         return self
@@ -134,6 +151,12 @@ class BrowserSession:
         self.close()
 
     def close(self):
+        try:
+            # A popup's visit may still be routed: its handler's errors must not surface in a
+            # later session's Playwright call.
+            self.context.unroute_all(behavior="ignoreErrors")
+        except PlaywrightError:
+            pass
         self.context.close()
 
     # -- watching ---------------------------------------------------------------------
@@ -145,9 +168,14 @@ class BrowserSession:
             body = ""
         self.requests.append(SentRequest(request.url, request.method, dict(request.headers), body))
 
+    def _watch(self, page):
+        """Watch `page` (once): the app's tab, and each popup it opens (sign-in popups)."""
+        if any(watch.page is page for watch in self.watches):
+            return
+        self.watches.append(PageWatch(page, stop_on_broken_asset=False))
+        page.on("dialog", self._on_dialog)
+
     def _on_response(self, response):
-        if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
-            self.broken_assets.append(broken_asset(response.url, response.status))
         location = response.headers.get("location", "")
         if not self._is_authorize_url(response.url):
             return
@@ -169,13 +197,37 @@ class BrowserSession:
 
     def _at_provider(self, route):
         url = route.request.url
-        at_mock = self.mock.authorize_url + url[len(url.split("?")[0]):]  # the same query
         if route.request.method == "GET":
             self.authorize_requests.append(url)
+        if route.request.is_navigation_request():
+            try:
+                self.provider_page = route.request.frame.page
+            except PlaywrightError:
+                # The first navigation of a popup opened at the provider's URL: its page is
+                # not known yet (see `_provider_page_now`).
+                self.provider_page = NEW_POPUP
+        try:
+            self._answer_at_provider(route, url)
+        except PlaywrightError as error:
+            # The session closed meanwhile, or the mock did not answer: the step that waits
+            # for the provider says so; the error must not surface in a later Playwright call.
+            self.provider_pages_shown.append(f"no answer ({first_line(error)})")
+            try:
+                route.abort()
+            except PlaywrightError:
+                pass
+        finally:
+            self.provider_answers += 1
+
+    def _answer_at_provider(self, route, url):
+        at_mock = self.mock.authorize_url + url[len(url.split("?")[0]):]  # the same query
         if self.gate == "stop":
             route.fulfill(status=200, content_type="text/html", body=STOPPED_AT_PROVIDER)
         elif self.gate == "capture":
-            answer = route.fetch(url=at_mock, max_redirects=0)
+            # Without the request's own Host (Firefox keeps the provider's in it): the mock's.
+            headers = {name: value for name, value in route.request.headers.items()
+                       if name.lower() != "host"}
+            answer = route.fetch(url=at_mock, max_redirects=0, headers=headers)
             if answer.headers.get("location"):
                 self.callbacks.append(answer.headers["location"])
             else:
@@ -187,13 +239,45 @@ class BrowserSession:
             route.continue_()
 
     @property
+    def broken_assets(self):
+        """"URL answered 404[: hint]" for each script or stylesheet of the app's pages that
+        answered an error (see PageWatch)."""
+        return [asset for watch in self.watches for asset in watch.broken_assets]
+
+    @property
     def errors(self):
-        """Uncaught errors and Python tracebacks the app's pages reported."""
-        return list(self.watch.errors)
+        """Uncaught errors and Python tracebacks the app's pages (its popups too) reported."""
+        return [error for watch in self.watches for error in watch.errors]
 
     @property
     def console(self):
-        return list(self.watch.console)
+        """What the app's pages logged to the console, a popup's marked "(a popup) "."""
+        return [self.where(watch.page) + message for watch in self.watches
+                for message in watch.console]
+
+    def where(self, page):
+        """"" for the app's tab, "(a popup) " for another page: evidence says which it was."""
+        return "" if page is self.page else "(a popup) "
+
+    def open_pages(self):
+        """The app's tab, then its popups still open."""
+        return [page for page in self.context.pages if not page.is_closed()]
+
+    def _provider_page_now(self):
+        """The page that last went to the provider; None while it is a popup not known yet."""
+        if self.provider_page is NEW_POPUP:
+            at_provider = [page for page in self.context.pages if page is not self.page
+                           and not page.is_closed() and self._is_authorize_url(page.url)]
+            if not at_provider:
+                return None
+            self.provider_page = at_provider[-1]
+        return self.provider_page
+
+    def callback_page(self):
+        """Where the provider sends the browser back: the page that went to it (the app's tab,
+        or the popup the app signs in through) while it is open, else the app's tab."""
+        page = self._provider_page_now()
+        return page if page is not None and not page.is_closed() else self.page
 
     # -- steps ------------------------------------------------------------------------
 
@@ -239,10 +323,11 @@ class BrowserSession:
             self.mock.approve_next()
         elif consent == "deny":
             self.mock.deny_next()
-        started = len(self.authorize_requests)
+        started = self.provider_answers
         self._locator(self.target.sign_in).click()
         deadline = time.monotonic() + self.target.timeout_ms / 1000
-        while len(self.authorize_requests) == started:
+        # Until the provider's answer is in: a click that opens a popup does not wait for it.
+        while self.provider_answers == started:
             if time.monotonic() > deadline:
                 raise StepFailed(f"clicking {self.target.sign_in!r} did not open the mock's "
                                  f"authorize URL {self.mock.authorize_url}")
@@ -253,8 +338,23 @@ class BrowserSession:
         """Open the app and start a sign-in that stops at the provider: its parameters."""
         self.open_app()
         request = self.start_sign_in("stop")
-        self.page.wait_for_load_state()
+        self.wait_at_provider()
         return request
+
+    def wait_at_provider(self):
+        """Wait until the page that went to the provider (the app's tab or its popup) shows the
+        page the audit answered there: a navigation started before that one has committed is
+        interrupted by it (Firefox), and the callback must not be."""
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        while True:
+            where = self._provider_page_now()
+            if where is not None and (where.is_closed() or self._is_authorize_url(where.url)):
+                break
+            if time.monotonic() > deadline:
+                return
+            self.page.wait_for_timeout(20)
+        if not where.is_closed():
+            where.wait_for_load_state()
 
     def sign_in(self):
         """The whole happy path; returns the callback URL the mock sent the app to.
@@ -270,11 +370,23 @@ class BrowserSession:
         if not self.callbacks:
             raise StepFailed(self.no_redirect())
         self.tokens.append(fragment_fields(self.callbacks[-1]).get("access_token", ""))
-        self.page.goto(self.callbacks[-1])
+        self.load_callback(self.callbacks[-1])
         if not self.wait_signed_in():
             raise StepFailed(f"{self.target.signed_in!r} did not appear after signing in "
                              f"(page errors: {self.errors or 'none'})")
         return self.callbacks[-1]
+
+    def load_callback(self, url):
+        """Open `url` where the provider would have sent the browser: in the sign-in popup
+        (which may hand the answer to the app's tab and close itself) or in the app's tab."""
+        self.wait_at_provider()
+        where = self.callback_page()
+        self.through_popup = where is not self.page
+        try:
+            where.goto(url)
+        except PlaywrightError:
+            if where is self.page or not where.is_closed():
+                raise  # a popup that closed itself while loading is done with the callback
 
     def no_redirect(self):
         """Why a sign-in stopped at the mock, for a report."""
@@ -292,11 +404,16 @@ class BrowserSession:
         except PlaywrightTimeoutError:
             return False
 
-    def visit(self, url):
-        """Open `url` as a fresh load (even when only the fragment differs), let it settle, and
-        return once the app has been quiet for QUIET_SECONDS."""
-        self.page.goto("about:blank")
-        self.page.goto(url)
+    def visit(self, url, where=None):
+        """Open `url` as a fresh load (even when only the fragment differs) in `where` (default
+        the app's tab), let the app settle, and return once it has been quiet for QUIET_SECONDS."""
+        where = where or self.page
+        try:
+            where.goto("about:blank")
+            where.goto(url)
+        except PlaywrightError:
+            if where is self.page or not where.is_closed():
+                raise  # a popup that closed itself after handing the answer on
         self.settle()
         self.wait_quiet()
 
@@ -332,10 +449,59 @@ class BrowserSession:
     def requests_since(self, mark):
         return self.requests[mark:]
 
+    # -- history ----------------------------------------------------------------------
+
+    def history_entries(self, page=None):
+        """The URL of every entry of `page`'s session history (default the app's tab), oldest
+        first, read in any engine by walking back: `history.length`, then `history.back()` one
+        entry at a time, reading where each step arrived in the page. Meanwhile every
+        navigation is answered with an inert document (no script of the app runs again) and the
+        session needs `walk_history` (no back/forward cache), so each entry is read as the
+        browser kept it. The session ends where its history began: walk last."""
+        page = page or self.page
+        count = page.evaluate("history.length")
+        self.context.route(lambda url: True, _inert)
+        names = [self.probe + "_walk", self.probe + "_arrived"]
+        entries = [page.url]
+        for step in range(1, count):
+            try:
+                page.evaluate(WALK_BACK, [*names, step])
+            except PlaywrightError:
+                pass  # the evaluation ended with its document, which history.back() leaves
+            entries.append(self._arrival(page, names, step, count))
+        return entries[::-1]
+
+    def _arrival(self, page, names, step, count):
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        while time.monotonic() < deadline:
+            try:
+                arrived = page.evaluate(WALK_ARRIVED, [*names, step])
+            except PlaywrightError:  # between two documents
+                arrived = None
+            if arrived:
+                return arrived
+            page.wait_for_timeout(20)
+        raise StepFailed(f"walking back through the {count} history entries of {self.engine}'s "
+                         f"tab, entry {count - step} of {count} was not reached within "
+                         f"{self.target.timeout_ms} ms")
+
+
+def _inert(route):
+    if route.request.is_navigation_request():
+        route.fulfill(status=200, content_type="text/html", body=INERT_ENTRY)
+    else:
+        route.abort()
+
 
 def sandbox_notes(browser):
     """A line for the report when pages in `browser` run outside Chromium's sandbox, as its
-    chrome://sandbox page tells (the launch flags of a browser given to the audit are unknown)."""
+    chrome://sandbox page tells (the launch flags of a browser given to the audit are unknown);
+    for another engine, that its sandbox is not checked (it offers the audit no such page)."""
+    engine = browser.browser_type.name
+    if engine != "chromium":
+        return [f"{engine.capitalize()}'s sandbox: not checked (only Chromium shows the audit its "
+                f"sandbox, at {SANDBOX_STATUS_PAGE}); audit apps you do not trust as an ordinary "
+                "user."]
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -64,8 +64,9 @@ def sign_in(run):
     calls = (f"the mock then received {describe_calls(seen.api_calls)} API calls with the token "
              "it issued" if not seen.log_overflow else
              f"the API calls the mock then received are not known: {seen.log_overflow}")
+    popup = " (through the popup it opened)" if seen.through_popup else ""
     return PASS, (f"{run.target.signed_in!r} appeared {seen.seconds:.1f} s after clicking "
-                  f"{run.target.sign_in!r}; {calls}")
+                  f"{run.target.sign_in!r}{popup}; {calls}")
 
 
 @check("denied-sign-in", "A denied consent leaves the app signed out, without an uncaught error.",
@@ -170,7 +171,7 @@ def error_response_runs_no_script(run):
             "error": hostile(run.probe, "error"),
             "error_description": hostile(run.probe, "error_description"),
             "state": request.get("state", "")})
-        session.visit(callback)
+        session.visit(callback, where=session.callback_page())  # where the provider sends it
         ran, dialogs = sorted(set(session.probe_calls)), list(session.dialogs)
     if ran or dialogs:
         return FAIL, (f"script from the callback ran (probe called from: {', '.join(ran) or 'none'}; "
@@ -257,7 +258,7 @@ def sign_in_from(session, url, must_start=True):
     session.start_sign_in("capture", "allow")
     if not session.callbacks:
         raise StepFailed(session.no_redirect())
-    session.page.goto(session.callbacks[-1])
+    session.load_callback(session.callbacks[-1])
     session.settle()
     session.wait_quiet()
     return None, left
@@ -312,17 +313,30 @@ SCENE_1014 = "the API's 1014 for an expired token"
 SCENE_EXPIRY = "the token's expiry on the browser's clock"
 
 
+#: How far the browser's clock jumps at a time on its way to the token's expiry: each jump fires
+#: the timers that fell due in it once, at its end.
+CLOCK_HOP_SECONDS = 10
+#: How long before expires_in the hops stop, for the seconds the sign-in itself took.
+CLOCK_HOPS_STOP_SECONDS = 10
+
+
 def sign_in_and_outlive_the_token(run, session):
-    """Sign in in a session with the browser's clock installed, move that clock past expires_in
-    (the app's expiring and expired timers fire), expire the token at the mock, reload.
+    """Sign in in a session with the browser's clock installed, then move that clock past
+    expires_in: in hops up to shortly before it (so an "expiring" timer fires while the token is
+    still valid, as in a real browser, and a handler that reads the token then gets it), then,
+    once the mock has expired the token too, past it (the "expired" timers fire); reload.
     (the callback's fields, the API calls the mock received with the token after its expiry)."""
     session.scene = SCENE_EXPIRY
     fields = fragment_fields(session.sign_in())
     session.settle()
     expires_in = int(fields.get("expires_in") or 3600)
+    clock, moved = session.page.clock, 0
+    while moved + CLOCK_HOP_SECONDS <= expires_in - CLOCK_HOPS_STOP_SECONDS:
+        clock.fast_forward(CLOCK_HOP_SECONDS * 1000)
+        moved += CLOCK_HOP_SECONDS
     run.mock.expire_tokens(fields["access_token"])  # its lifetime is over at the mock too
     mark = run.mock_mark()
-    session.page.clock.fast_forward((expires_in + 60) * 1000)
+    clock.fast_forward((expires_in + 60 - moved) * 1000)
     session.settle()
     session.page.reload()
     session.settle()
@@ -376,6 +390,8 @@ def leak_check(check_id, reason, reference, place, verdict_if_found=FAIL, from_m
         found = [text for text in texts if seen.token in text]
         if found:
             return verdict_if_found, f"the token is in {place}: {redact(found[0], seen.token)}"
+        if place in seen.unreadable:
+            return FAIL, f"not judged {seen.unreadable[place]}"
         if from_mock_log and seen.log_overflow:
             return FAIL, "not judged: " + seen.log_overflow
         return PASS, f"not in {place} ({len(texts)} looked at)"

@@ -40,6 +40,7 @@ class AuditReport:
     checks: list = field(default_factory=list)
     seconds: float = 0.0
     notes: list = field(default_factory=list)  # about the whole audit (e.g. the sandbox is off)
+    browser: str = ""  # the engine and version the app was audited in: "firefox 153.8.0"
 
     @property
     def failed_ids(self):
@@ -64,7 +65,8 @@ class AuditReport:
         """The report as aligned text: check, verdict, evidence (wrapped)."""
         shown = [c for c in self.checks if only is None or c.verdict in only]
         width = max([len(c.id) for c in shown] + [5])
-        lines = [f"implicitflow-audit: {self.app}", *(f"note: {note}" for note in self.notes),
+        title = f"implicitflow-audit: {self.app}" + (f" in {self.browser}" if self.browser else "")
+        lines = [title, *(f"note: {note}" for note in self.notes),
                  f"{'check':<{width}}  verdict  evidence"]
         for check in shown:
             wrapped = textwrap.wrap(check.evidence, 100 - width) or [""]
@@ -85,7 +87,8 @@ class AuditReport:
             raise AuditFailed(f"{self.app} failed {len(self.failed_ids)} checks:\n{details}")
 
     def to_json(self):
-        return {"app": self.app, "seconds": round(self.seconds, 2), "notes": self.notes,
+        return {"app": self.app, "browser": self.browser, "seconds": round(self.seconds, 2),
+                "notes": self.notes,
                 "checks": [{key: value for key, value in asdict(check).items() if key != "seconds"}
                            for check in self.checks]}
 
@@ -99,6 +102,9 @@ class AuditReport:
         suite = ElementTree.Element("testsuite", name="implicitflow-audit", tests=str(len(self.checks)),
                                     failures=str(len(self.failed_ids)), errors="0",
                                     time=f"{self.seconds:.2f}")
+        if self.browser:
+            properties = ElementTree.SubElement(suite, "properties")
+            ElementTree.SubElement(properties, "property", name="browser", value=self.browser)
         for check in self.checks:
             case = ElementTree.SubElement(suite, "testcase", classname=self.app, name=check.id,
                                           time=f"{check.seconds:.2f}")

@@ -1,5 +1,5 @@
 """Running the checks against one app: `run_audit()` with a Playwright browser you have,
-`audit_app()` starting its own Chromium."""
+`audit_app()` starting its own (Chromium, Firefox, or Playwright's WebKit)."""
 
 import contextlib
 import secrets
@@ -20,10 +20,26 @@ from implicitflow_testing.audit._browser_session import (
 from implicitflow_testing.audit._checks import CHECKS
 from implicitflow_testing.audit._remote_mock import MockUnreachable, RemoteMock
 from implicitflow_testing.audit._report import FAIL, AuditReport, CheckResult, escape_unprintable
-from implicitflow_testing.mock._request_log import entries_after, fingerprint
+from implicitflow_testing.mock._request_log import fingerprint
 
 #: A same-origin page the observed sign-in moves to last, to read what it is told of the app.
 NEXT_PAGE_PATH = "/.well-known/implicitflow-audit-next-page"
+
+ENGINES = ("chromium", "firefox", "webkit")
+#: Why the audit does not run in a stock WebKit (Debian's WebKitGTK), which the browser tests
+#: drive through WebKitWebDriver.
+WEBKIT_NEEDS_PLAYWRIGHT = (
+    "the audit runs in WebKit only as Playwright's own build (python -m playwright install "
+    "--with-deps webkit). A stock WebKit is driven only through WebKitWebDriver, W3C WebDriver "
+    "without BiDi (WebKitGTK 2.50 refuses a session with webSocketUrl): it cannot hold back the "
+    "provider's redirect or answer a request in place of a server, does not report the requests "
+    "a page sends (their headers and bodies), has no clock to move past expires_in and no "
+    "function a hostile payload could call back, and those are what the checks judge by. Audit "
+    "in Chromium or Firefox.")
+#: What a browser (or its driver) answers when it lacks what a check needs: the check was not
+#: judged because of the engine, not because of the app.
+ENGINE_LIMITS = ("is only available in", "unknown command", "unsupported operation",
+                 "not supported", "not implemented")
 
 
 class MockLogOverflowed(StepFailed):
@@ -42,8 +58,7 @@ def read_mock_log(mock, after):
     `entries_after`), from a `RemoteMock` through its HTTP control, from a `MockServer` directly."""
     if isinstance(mock, RemoteMock):
         return mock.requests_after(after)
-    with mock.state.lock:
-        return entries_after(mock.state.requests, after)
+    return mock.state.requests_after(after)
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,12 @@ class ObservedSignIn:
     failure: str | None = None
     token: str = ""
     seconds: float = 0.0
+    through_popup: bool = False
     api_calls: list = field(default_factory=list)
     log_overflow: str = ""  # why the mock's part of the evidence is missing, if it is
     requests: list = field(default_factory=list)
     places: dict = field(default_factory=dict)
+    unreadable: dict = field(default_factory=dict)  # place -> why it could not be read
 
 
 class AuditRun:
@@ -81,6 +98,7 @@ class AuditRun:
 
     def __init__(self, browser, target):
         self.browser = browser
+        self.engine = browser.browser_type.name if browser is not None else "no browser"
         self.target = target
         self.mock = target.mock
         self._observed = None
@@ -91,8 +109,8 @@ class AuditRun:
         # tell that it is being audited and behave.
         self.probe = "_" + secrets.token_hex(8)
 
-    def session(self, install_clock=False):
-        session = BrowserSession(self.browser, self.target, self.probe, install_clock)
+    def session(self, install_clock=False, walk_history=False):
+        session = BrowserSession(self.browser, self.target, self.probe, install_clock, walk_history)
         self.sessions.append(session)
         return session
 
@@ -146,7 +164,7 @@ class AuditRun:
 
     def _observe_sign_in(self):
         seen = ObservedSignIn()
-        with self.session() as session:
+        with self.session(walk_history=True) as session:
             session.scene = "the sign-in"
             started = time.monotonic()
             mark = self.mock_mark()
@@ -156,11 +174,15 @@ class AuditRun:
                 seen.failure = str(error)
                 return seen
             seen.seconds = time.monotonic() - started
+            seen.through_popup = session.through_popup
             seen.token = fragment_fields(callback)["access_token"]
             session.settle()
             page = session.page
-            address_bar = [page.url]
-            timeline = page.evaluate("performance.getEntries().map(entry => entry.name)")
+            # The app's tab, and a sign-in popup the app left open.
+            pages = session.open_pages()
+            address_bar = [session.where(each) + each.url for each in pages]
+            timeline = [session.where(each) + name for each in pages for name in each.evaluate(
+                "performance.getEntries().map(entry => entry.name)")]
             local_storage = page.evaluate(
                 "Object.entries(localStorage).map(([key, value]) => key + '=' + value)")
             # The next page: a same-origin navigation started by the page itself, so the browser
@@ -171,21 +193,29 @@ class AuditRun:
             page.evaluate("url => location.assign(url)", next_page)
             page.wait_for_url(next_page)
             referrer = page.evaluate("document.referrer")
-            history = session.context.new_cdp_session(page).send("Page.getNavigationHistory")
             try:
                 logged = self.mock_entries_since(mark)
             except MockLogOverflowed as error:
                 logged, seen.log_overflow = [], str(error)
             seen.api_calls = self.api_calls(logged, seen.token)
             seen.requests = list(session.requests)
+            console = session.console
+            # Last: the walk through each tab's history leaves it at its first entry.
+            history = []
+            try:
+                for each in pages:
+                    if not each.is_closed():
+                        history += [session.where(each) + url for url in session.history_entries(each)]
+            except (StepFailed, PlaywrightError) as error:
+                seen.unreadable["the history entries"] = f"on {session.engine}: {first_line(error)}"
             seen.places = {
                 "the address bar": address_bar,
-                "the history entries": [entry["url"] for entry in history["entries"]],
+                "the history entries": history,
                 "the next page's document.referrer": [referrer],
                 "the Referer headers": [r.headers.get("referer", "") for r in session.requests]
                 + [entry.get("referer", "") for entry in logged],
                 "the performance timeline": timeline,
-                "the console": session.console,
+                "the console": console,
                 "localStorage": local_storage,
             }
         return seen
@@ -195,8 +225,7 @@ def known_client(mock, client_id, redirect_uri):
     """Whether `mock` takes `client_id` with `redirect_uri`: True, False (no such client), or
     the mock's refusal of that redirect URI (a known client registered without it)."""
     if hasattr(mock, "state"):
-        with mock.state.lock:
-            client = mock.state.clients.get(client_id)
+        client = mock.state.client(client_id)
         if client is None:
             return False
         return True if client.check_redirect_uri(redirect_uri) else (
@@ -228,7 +257,8 @@ def ensure_client(mock, client_id, redirect_uris):
 def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, token_origins=(),
               only=None, client_id=None, redirect_uri=None):
     """Run every check (or those whose ids are in `only`) against the app at `app_url`, in
-    `browser` (a Playwright Chromium), judged with `mock` (a `MockServer`, or the URL of one).
+    `browser` (a Playwright Chromium, Firefox or WebKit), judged with `mock` (a `MockServer`,
+    or the URL of one).
     `client_id`: the app's client, registered with the mock unless it already knows it, with
     `redirect_uri` (a URL or a list; default `app_url`). Returns an `AuditReport`."""
     if urlsplit(app_url).scheme not in ("http", "https"):
@@ -253,7 +283,8 @@ def run_audit(browser, app_url, sign_in, signed_in, mock, timeout_ms=15000, toke
         raise ValueError("redirect_uri needs client_id: the client to register it for")
     run = AuditRun(browser, AuditTarget(app_url, sign_in, signed_in, mock, timeout_ms,
                                         tuple(origin_of(origin) for origin in token_origins)))
-    report = AuditReport(app_url, notes=notes + sandbox_notes(browser))
+    report = AuditReport(app_url, notes=notes + sandbox_notes(browser),
+                         browser=f"{run.engine} {browser.version}")
     started = time.monotonic()
     for check in CHECKS:
         if only is None or check.id in only:
@@ -271,20 +302,40 @@ def judged(check, run):
     except StepFailed as error:
         verdict, evidence = FAIL, f"not judged: {error}"
     except (PlaywrightError, MockUnreachable) as error:  # reported on the check it stopped
-        verdict, evidence = FAIL, f"not judged: {type(error).__name__}: {first_line(error)}"
+        engine = (f" on {run.engine}" if isinstance(error, PlaywrightError)
+                  and any(limit in str(error) for limit in ENGINE_LIMITS) else "")
+        verdict, evidence = FAIL, f"not judged{engine}: {type(error).__name__}: {first_line(error)}"
     return CheckResult(check.id, verdict, escape_unprintable(evidence), check.reference,
                        check.reason, time.monotonic() - started)
 
 
-def audit_app(app_url, sign_in, signed_in, mock, headless=True, **options):
-    """`run_audit()` in a Chromium of its own (found as the pytest plugin finds one)."""
+def audit_launch_args(engine):
+    """`launch()` keyword arguments for the audit's own browser of `engine` ("chromium",
+    "firefox", "webkit"), found as the pytest plugin finds one. Raises ValueError for another
+    name, and ChromiumNotFound or BrowserNotFound, saying what to install, when none is usable."""
+    from implicitflow_testing.harness._browsers import (
+        BrowserNotFound,
+        launch_args,
+        playwright_webkit_installed,
+    )
+
+    if engine not in ENGINES:
+        raise ValueError(f"browser must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "webkit" and not playwright_webkit_installed():
+        raise BrowserNotFound(WEBKIT_NEEDS_PLAYWRIGHT)
+    return launch_args(engine)
+
+
+def audit_app(app_url, sign_in, signed_in, mock, headless=True, browser="chromium", **options):
+    """`run_audit()` in a browser of its own: `browser` "chromium" (default), "firefox" (Playwright's
+    or a stock one driven over WebDriver BiDi) or "webkit" (Playwright's), found as the pytest
+    plugin finds them."""
     from playwright.sync_api import sync_playwright
 
-    from implicitflow_testing.harness._chromium import chromium_launch_args
-
+    launch = audit_launch_args(browser)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(headless=headless, **chromium_launch_args())
+        launched = getattr(playwright, browser).launch(headless=headless, **launch)
         try:
-            return run_audit(browser, app_url, sign_in, signed_in, mock, **options)
+            return run_audit(launched, app_url, sign_in, signed_in, mock, **options)
         finally:
-            browser.close()
+            launched.close()

@@ -4,7 +4,7 @@
         --mock http://127.0.0.1:9400 --json audit.json --junit audit.xml
 
 Exits 0 only when every required check passes (warnings allowed), 1 when one fails, 2 when the
-audit cannot start (bad arguments, no Chromium, mock unreachable).
+audit cannot start (bad arguments, no such browser, mock unreachable).
 """
 
 import argparse
@@ -13,7 +13,8 @@ import sys
 
 from implicitflow_testing.audit._checks import CHECKS
 from implicitflow_testing.audit._remote_mock import MockUnreachable, RemoteMock
-from implicitflow_testing.audit._runner import audit_app
+from implicitflow_testing.audit._runner import ENGINES, audit_app, audit_launch_args
+from implicitflow_testing.harness._browsers import BrowserNotFound
 from implicitflow_testing.harness._chromium import ChromiumNotFound
 from implicitflow_testing.mock import run_mock_server
 
@@ -47,6 +48,9 @@ def parse_arguments(argv):
                         help="how long to wait for the app at each step (default 15)")
     parser.add_argument("--check", action="append", choices=[check.id for check in CHECKS],
                         metavar="ID", help="run only this check (repeatable)")
+    parser.add_argument("--browser", choices=ENGINES, default="chromium",
+                        help="the browser engine to audit in (default chromium; firefox: "
+                             "Playwright's or a stock firefox-esr; webkit: Playwright's only)")
     parser.add_argument("--headed", action="store_true", help="show the browser")
     args = parser.parse_args(argv)
     if args.redirect_uri and not args.client_id:
@@ -74,12 +78,14 @@ def mock_for(args):
 def main(argv=None):
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
+        audit_launch_args(args.browser)  # a browser that cannot be had: said before any mock starts
         with mock_for(args) as mock:
             report = audit_app(args.app, args.sign_in, args.signed_in, mock, headless=not args.headed,
-                               timeout_ms=int(args.timeout * 1000), token_origins=args.token_origin,
+                               browser=args.browser, timeout_ms=int(args.timeout * 1000),
+                               token_origins=args.token_origin,
                                only=set(args.check) if args.check else None,
                                client_id=args.client_id, redirect_uri=args.redirect_uri)
-    except (ChromiumNotFound, MockUnreachable, OSError, ValueError) as error:
+    except (ChromiumNotFound, BrowserNotFound, MockUnreachable, OSError, ValueError) as error:
         print(f"implicitflow-audit: cannot run: {error}", file=sys.stderr)
         return 2
     print(report.table())

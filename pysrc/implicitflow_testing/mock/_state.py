@@ -459,10 +459,3 @@ class MockState:
         """A copy of the request log (`requests_after()` reads it in one step)."""
         with self._lock:
             return deque(self._requests, maxlen=self._requests.maxlen)
-
-    @property
-    def lock(self) -> threading.RLock:
-        """Deprecated: nothing in the mock, the harness or the plugin takes it from outside; the
-        audit's `read_mock_log` and `known_client` still do, around reads that are copies now
-        (`requests_after()` and `client()` read in one step)."""
-        return self._lock

