@@ -4,6 +4,8 @@ a page running the toolkit against the mock GetResponse, driven as a user would.
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "web" / "dist"
 TEST_PAGES = Path(__file__).resolve().parent / "browser" / "pages"
+HELLOJS_VERSION = "1.21.4"
 
 
 @pytest.fixture(scope="session")
@@ -140,3 +143,29 @@ def max_flow_page(python_page, page_watch, site, getresponse_max_mock):
                     max_mode=True)
     page.configure()
     return page
+
+
+@pytest.fixture(scope="session")
+def hellojs_script():
+    """dist/hello.js of hellojs@HELLOJS_VERSION, installed from npm once into a cache folder."""
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "implicitflow-tests"
+    installed = cache_root / f"hellojs-{HELLOJS_VERSION}"
+    script = installed / "node_modules" / "hellojs" / "dist" / "hello.js"
+    if script.exists():
+        return script
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed to install hello.js for tests/audit (apt-get install npm)",
+                    pytrace=False)
+    cache_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="hellojs-", dir=cache_root))
+    done = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
+                           str(staging), f"hellojs@{HELLOJS_VERSION}"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.fail(f"npm install hellojs@{HELLOJS_VERSION} failed:\n{done.stderr}", pytrace=False)
+    try:
+        staging.rename(installed)  # atomic: another xdist worker may have finished first
+    except OSError:
+        shutil.rmtree(staging)
+    return script

@@ -1,11 +1,8 @@
 """Apps for the audit to judge, all against the session's mock: the demo apps (tests/conftest.py's
 `demo`), the example apps under web/examples/, and the hello.js example with hello.js installed
-from the npm registry (never kept in this repository)."""
+from the npm registry (never kept in this repository; tests/conftest.py's `hellojs_script`)."""
 
-import os
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,34 +11,7 @@ from implicitflow_testing import ServerThread
 from implicitflow_testing.tools.demo import demo_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "web" / "examples"
-HELLOJS_VERSION = "1.21.4"
 SIGN_IN, SIGNED_IN = "#sign-in", "#signed-in"  # the same ids in the demo and every example
-
-
-@pytest.fixture(scope="session")
-def hellojs_script():
-    """dist/hello.js of hellojs@HELLOJS_VERSION, installed from npm once into a cache folder."""
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "implicitflow-tests"
-    installed = cache_root / f"hellojs-{HELLOJS_VERSION}"
-    script = installed / "node_modules" / "hellojs" / "dist" / "hello.js"
-    if script.exists():
-        return script
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("npm is needed to install hello.js for tests/audit (apt-get install npm)",
-                    pytrace=False)
-    cache_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="hellojs-", dir=cache_root))
-    done = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                           str(staging), f"hellojs@{HELLOJS_VERSION}"],
-                          capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        pytest.fail(f"npm install hellojs@{HELLOJS_VERSION} failed:\n{done.stderr}", pytrace=False)
-    try:
-        staging.rename(installed)  # atomic: another xdist worker may have finished first
-    except OSError:
-        shutil.rmtree(staging)
-    return script
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +37,21 @@ def hellojs_app(tmp_path_factory, hellojs_script, example_app):
     shutil.copytree(EXAMPLES / "hellojs", folder, dirs_exist_ok=True)
     shutil.copyfile(hellojs_script, folder / "hello.js")
     return example_app(folder)
+
+
+@pytest.fixture(scope="session")
+def engine_browser(playwright):
+    """`engine_browser("firefox")` -> a Playwright browser of that engine, launched once per
+    session as the audit's own is (whatever --browser says), for the audits run on each engine."""
+    from implicitflow_testing.audit._runner import audit_launch_args
+
+    launched = {}
+
+    def launch(engine):
+        if engine not in launched:
+            launched[engine] = getattr(playwright, engine).launch(**audit_launch_args(engine))
+        return launched[engine]
+
+    yield launch
+    for browser in launched.values():
+        browser.close()

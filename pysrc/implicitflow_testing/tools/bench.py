@@ -2,6 +2,7 @@
 
     python -m implicitflow_testing.tools.bench [--runs 7] [--json bench-results.json] [--dist DIR]
                                                [--browser chromium|firefox|webkit]
+                                               [--hellojs node_modules/hellojs/dist/hello.js]
     python -m implicitflow_testing.tools.bench --soak SECONDS [--through-serve] [--json soak-results.json]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
@@ -9,8 +10,10 @@ web/dist), on both paths: Python compiled in the page under the full brython.js,
 ahead of time (`implicitflow bundle --app`) under brython_runtime.js, which has no compiler.
 Everything runs on 127.0.0.1 in a headless browser (Chromium unless --browser names
 Firefox, or WebKit where Playwright's own is installed), the site served two ways:
-compressed per request, and from pre-compressed files. It prints a table and writes the
-same figures as JSON; it exits non-zero only when something fails to run.
+compressed per request, and from pre-compressed files. The sign-in is also measured at the
+Brython floor and, given --hellojs (the npm package's dist/hello.js, not shipped here), with
+hello.js. It prints a table and writes the same figures as JSON; it exits non-zero only when
+something fails to run.
 
 With --soak it measures instead the mock under sustained load, with --through-serve behind
 `implicitflow serve`'s API proxy (see tools/soak.py).
@@ -206,7 +209,12 @@ LOGIN_PAGES = {
     # ... with redirect_uri a dedicated callback page that hands the answer back to the app page
     "redirect_fast_dedicated": "/bench/login_fast.html",
     "baseline": "/bench/login_baseline.html",  # the same sign-in in plain JavaScript
+    # ... and the same again on a page with stock brython.js and one line of Python: the floor
+    "floor": "/bench/login_floor.html",
+    "hellojs": "/bench/login_hellojs.html",  # hello.js, measured when --hellojs names its file
 }
+#: The sign-ins each is compared with in the table, besides plain JavaScript.
+LOGIN_REFERENCES = ("floor", "hellojs")
 DEDICATED_CALLBACK = "/bench/callback_only.html"
 
 
@@ -230,13 +238,14 @@ def login_once(browser, site_url, mock, kind):
     return elapsed
 
 
-def measure_login_to_token(browser, site_url, mock, runs):
-    """Sign-in by redirect and by popup, the mock approving at once, interleaved (the order
-    turns each round) so a busy moment of the machine does not fall on one of them only."""
+def measure_login_to_token(browser, site_url, mock, runs, kinds=tuple(LOGIN_PAGES)):
+    """Sign-in by redirect and by popup (of each of `kinds`), the mock approving at once,
+    interleaved (the order turns each round) so a busy moment of the machine does not fall on
+    one of them only."""
     mock.set_auto_approve(True)
-    times = {kind: [] for kind in LOGIN_PAGES}
-    repeats = {kind: [] for kind in LOGIN_PAGES}
-    kinds = list(LOGIN_PAGES)
+    kinds = list(kinds)
+    times = {kind: [] for kind in kinds}
+    repeats = {kind: [] for kind in kinds}
     for round_number in range(runs):
         turn = round_number % len(kinds)
         for kind in kinds[turn:] + kinds[:turn]:
@@ -302,14 +311,18 @@ def ratio(value, reference):
 
 
 @contextmanager
-def served_both_ways(site):
+def served_both_ways(site, extra=None):
     """The site twice, in temporary folders: without .gz files (the server compresses each
     response) and with a NAME.gz beside every text file (the server sends those as they are):
-    the build's own, and gzip -9 where a file came without one."""
+    the build's own, and gzip -9 where a file came without one. `extra`: {relative path: file}
+    added to both (hello.js, which the site does not ship)."""
     with tempfile.TemporaryDirectory(prefix="implicitflow-bench-") as scratch:
         plain, precompressed = Path(scratch) / "plain", Path(scratch) / "precompressed"
         shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz"))
         shutil.copytree(site, precompressed)
+        for relative, source in (extra or {}).items():
+            for folder in (plain, precompressed):
+                shutil.copyfile(source, folder / relative)
         for path in sorted(precompressed.rglob("*")):
             packed = Path(str(path) + ".gz")
             if path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512 and not packed.exists():
@@ -319,11 +332,13 @@ def served_both_ways(site):
             yield {"plain": plain_site.url, "precompressed": precompressed_site.url}
 
 
-def run(runs, dist=None, browser_name="chromium"):
+def run(runs, dist=None, browser_name="chromium", hellojs=None):
     from playwright.sync_api import sync_playwright
 
     results = {"runs": runs, "browser": browser_name}
-    with site_folder(dist) as site, served_both_ways(site) as site_urls, \
+    extra = {"bench/hello.js": hellojs} if hellojs else {}
+    logins_measured = [kind for kind in LOGIN_PAGES if kind != "hellojs" or hellojs]
+    with site_folder(dist) as site, served_both_ways(site, extra) as site_urls, \
             run_mock_server() as mock, sync_playwright() as playwright:
         if not (site / "bench" / "callback.html").exists():
             raise BenchmarkFailed(f"{site} has no benchmark pages (bench/callback.html)")
@@ -336,7 +351,8 @@ def run(runs, dist=None, browser_name="chromium"):
             results["ratios"] = ratios(callbacks)
             results["bytes"] = measure_bytes(browser, site_urls["precompressed"])
             results["bytes_fast"] = measure_bytes(browser, site_urls["precompressed"], "toolkit_fast")
-            logins, repeats = measure_login_to_token(browser, site_urls["precompressed"], mock, runs)
+            logins, repeats = measure_login_to_token(browser, site_urls["precompressed"], mock, runs,
+                                                     logins_measured)
             results["login_to_token"] = logins["redirect"]
             results["popup_login_to_token"] = logins["popup"]
             results["sign_in"] = logins
@@ -386,14 +402,18 @@ def table(results):
             lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['sent']:>9,} B sent")
         lines.append("  standard-library modules loaded: "
                      + (", ".join(size["stdlib_modules_loaded"]) or "none"))
-    lines.append("Sign-in, ms from the click to the token stored (auto-approve; the page loaded once "
-                 "before), then a repeat in the same context; ratio of medians to plain JavaScript:")
     signs, repeats = results["sign_in"], results["repeat_sign_in"]
-    for kind in LOGIN_PAGES:
+    references = ("baseline", *(kind for kind in LOGIN_REFERENCES if kind in signs))
+    lines.append("Sign-in, ms from the click to the token stored (auto-approve; the page loaded once "
+                 "before), then a repeat in the same context; ratios of medians to "
+                 + ", ".join(references) + ("" if "hellojs" in signs else
+                                            " (hello.js not measured: give --hellojs FILE)") + ":")
+    for kind in signs:
         t, r = signs[kind], repeats[kind]
-        lines.append(f"  {kind:<24} {t['median']:>7.1f} [{t['min']:.0f}-{t['max']:.0f}]"
-                     f"  {ratio(t['median'], signs['baseline']['median'])}x"
-                     f"   repeat {r['median']:>7.1f} [{r['min']:.0f}-{r['max']:.0f}]")
+        first = "  ".join(f"{ratio(t['median'], signs[name]['median'])}x" for name in references)
+        again = "  ".join(f"{ratio(r['median'], repeats[name]['median'])}x" for name in references)
+        lines.append(f"  {kind:<24} {t['median']:>7.1f} [{t['min']:.0f}-{t['max']:.0f}]  {first}"
+                     f"   repeat {r['median']:>7.1f} [{r['min']:.0f}-{r['max']:.0f}]  {again}")
     lines.append("Mock token endpoint (client_credentials):")
     for load in results["mock_token_endpoint"]:
         lines.append(f"  {load['concurrency']:>2} clients: {load['requests_per_second']:>5} req/s"
@@ -419,6 +439,9 @@ def main(argv=None):
     parser.add_argument("--browser", choices=("chromium", "firefox", "webkit"), default="chromium",
                         help="the engine to measure in (default chromium; firefox: Playwright's "
                              "or a stock firefox-esr; webkit: Playwright's)")
+    parser.add_argument("--hellojs", metavar="FILE", type=Path,
+                        help="also measure the sign-in with this hello.js (dist/hello.js of the npm "
+                             "package hellojs)")
     parser.add_argument("--soak", type=positive_int, metavar="SECONDS",
                         help="instead, soak an implicitflow-mock for SECONDS: token requests at full "
                              "speed with implicit sign-ins and API calls, per-minute figures and RSS")
@@ -426,10 +449,12 @@ def main(argv=None):
                         help="with --soak: put `implicitflow serve` in front as the API proxy and "
                              "send API calls through it at full speed")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.hellojs and not args.hellojs.is_file():
+        parser.error(f"--hellojs {args.hellojs}: no such file")
     if args.soak:
         return soak_main(args.soak, args.json, through_serve=args.through_serve)
     try:
-        results = run(max(1, args.runs), args.dist, args.browser)
+        results = run(max(1, args.runs), args.dist, args.browser, args.hellojs)
     except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError, BrowserNotFound,
             ChromiumNotFound) as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
