@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent
 # own Python on the user's machine: it lives in the installed package, and is used from there.
 if str(ROOT / "pysrc") not in sys.path:
     sys.path.insert(0, str(ROOT / "pysrc"))
-from implicitflow_bundle import _compile  # noqa: E402
+from implicitflow_bundle import _compile, brotli_compressed  # noqa: E402
 from implicitflow_bundle._compile import without_indentation  # noqa: E402, F401
 from implicitflow_bundle._runtime import CHAIN_END as CHAIN_END_TEXT  # noqa: E402, F401
 from implicitflow_bundle._runtime import CHAIN_START as CHAIN_START_TEXT  # noqa: E402, F401
@@ -65,7 +65,7 @@ BRYTHON_LICENCE = ROOT / "pysrc" / "implicitflow_bundle" / "files" / "brython.LI
 STDLIB_BUNDLE = "implicitflow_stdlib.js"
 #: Modules that brython.js itself provides: importing them costs nothing extra.
 BUILT_INTO_BRYTHON_JS = {"browser", "browser.aio", "browser.html", "javascript"}
-#: Files the build writes pre-compressed copies of (NAME.gz) in web/dist.
+#: Files the build writes pre-compressed copies of (NAME.gz, NAME.br) in web/dist.
 GZIP_SUFFIXES = {".js", ".html", ".css", ".py", ".txt"}
 PACKAGE_PREFIX = "__BRYTHON__.loadBrythonPackage("
 #: Appended to the package file: plain JavaScript can await `implicitflowReady` from the
@@ -336,19 +336,26 @@ def write_bundle(folder, runtime=False):
 
 
 def precompress(path):
-    """Write PATH.gz, for servers that send pre-compressed files (compressing 1.4 MB of
-    brython.js per request costs a first visit 50-100 ms). Zopfli writes plain gzip, the same
+    """Write PATH.gz and PATH.br, for servers that send pre-compressed files (compressing 1.4 MB
+    of brython.js per request costs a first visit 50-100 ms). Zopfli writes plain gzip, the same
     bytes on every build, about 5% smaller than `gzip -9` (brython.js: 272,704 B against
-    286,492 B) for a few seconds of build time, once."""
+    286,492 B) for a few seconds of build time, once; Brotli at its best quality, which every
+    browser accepts, about 16% smaller again (brython.js: 228,963 B). Both the same bytes on
+    every build (implicitflow_bundle.brotli_compressed)."""
     try:
         from zopfli.gzip import compress
     except ImportError:
         raise BuildError("The 'zopfli' package is not installed. Run: pip install -e '.[bundle]'") from None
-    Path(str(path) + ".gz").write_bytes(compress(path.read_bytes()))
+    data = path.read_bytes()
+    packed = brotli_compressed(data)
+    if packed is None:
+        raise BuildError("The 'brotli' package is not installed. Run: pip install -e '.[bundle]'")
+    Path(str(path) + ".gz").write_bytes(compress(data))
+    Path(str(path) + ".br").write_bytes(packed)
 
 
-def write_gzip_siblings(folder):
-    """NAME.gz beside every text file worth compressing that has none yet."""
+def write_precompressed_siblings(folder):
+    """NAME.gz and NAME.br beside every text file worth compressing that has none yet."""
     for path in sorted(folder.rglob("*")):
         if (path.suffix in GZIP_SUFFIXES and path.stat().st_size >= 512
                 and not Path(str(path) + ".gz").exists()):
@@ -356,8 +363,9 @@ def write_gzip_siblings(folder):
 
 
 def report(path):
-    size, packed = path.stat().st_size, Path(str(path) + ".gz")
-    sent = f"{packed.stat().st_size:>9,} B NAME.gz" if packed.exists() else ""
+    size, packed, brotli = path.stat().st_size, Path(str(path) + ".gz"), Path(str(path) + ".br")
+    sent = (f"{packed.stat().st_size:>9,} B NAME.gz" if packed.exists() else "") + (
+        f" {brotli.stat().st_size:>9,} B NAME.br" if brotli.exists() else "")
     print(f"  {str(path.relative_to(ROOT)):<44} {size:>10,} B  {sent}")
 
 
@@ -367,11 +375,11 @@ def build():
         shutil.rmtree(DIST)
     write_bundle(DIST, runtime=True)
     copy_web_sources(DIST)
-    write_gzip_siblings(DIST)
+    write_precompressed_siblings(DIST)
 
     print("Wrote web/dist:")
     for path in sorted(DIST.rglob("*")):
-        if path.is_file() and path.suffix != ".gz":  # the last column is their size
+        if path.is_file() and path.suffix not in (".gz", ".br"):  # the last columns are their sizes
             report(path)
     print(f"Built in {time.perf_counter() - started:.2f} s")
 

@@ -52,7 +52,7 @@ class BuildPyWithBundle(build_py):
         build = write_bundle(lib / BUNDLE)
         pages = lib / "implicitflow_testing" / "tools" / "web"
         build.copy_web_sources(pages)
-        build.write_gzip_siblings(pages)
+        build.write_precompressed_siblings(pages)
 
 
 class SdistWithBundle(sdist):

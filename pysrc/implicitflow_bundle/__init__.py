@@ -37,6 +37,9 @@ SCRIPTS = ("brython.js", RUNTIME, "implicitflow_stdlib.js", "implicitflow.brytho
 REQUIRED = ("brython.js", "implicitflow.brython.js")
 LICENCE = "brython.LICENCE.txt"
 PACKAGE = "implicitflow.brython.js"
+#: The pre-compressed copies beside each script: gzip (every server that sends such files) and
+#: Brotli (smaller; sent by `implicitflow serve`, and by nginx with its brotli_static module).
+PRECOMPRESSED = (".gz", ".br")
 
 
 class BundleError(Exception):
@@ -45,7 +48,8 @@ class BundleError(Exception):
 
 def bundle_files(source=FILES):
     """The bundle's files: the scripts in loading order, Brython's licence, then each script's
-    pre-compressed copy (NAME.gz, for servers that send one to clients accepting gzip)."""
+    pre-compressed copies (NAME.gz and NAME.br, for servers that send one to clients accepting
+    gzip or Brotli)."""
     missing = [name for name in (*REQUIRED, LICENCE) if not (source / name).is_file()]
     if missing:
         raise BundleError(
@@ -53,7 +57,7 @@ def bundle_files(source=FILES):
             "browser files (an editable install from a source tree? there, `python build.py` "
             "writes them to web/dist)")
     scripts = [name for name in SCRIPTS if name != RUNTIME]
-    names = (*scripts, LICENCE, *(name + ".gz" for name in scripts))
+    names = (*scripts, LICENCE, *(name + suffix for suffix in PRECOMPRESSED for name in scripts))
     return [source / name for name in names if (source / name).is_file()]
 
 
@@ -102,6 +106,17 @@ def compile_app(paths, source=FILES):
     return CompiledApp(name, text, modules, missing)
 
 
+def brotli_compressed(data):
+    """NAME.br's bytes: Brotli at its best quality (RFC 7932; the same bytes for the same input
+    and `brotli` version), or None where the `brotli` package is not installed (a server then
+    sends NAME.gz)."""
+    try:
+        import brotli
+    except ImportError:
+        return None
+    return brotli.compress(data, quality=11)
+
+
 def precompressed(data):
     """NAME.gz's bytes: Zopfli's gzip (what the build ships) where the `zopfli` package is
     installed, else gzip -9; either the same bytes for the same input, every time."""
@@ -133,7 +148,7 @@ def write_bundle(dest, source=FILES, app=None, compiler=None):
     if dest.exists() and not dest.is_dir():
         raise BundleError(f"{dest} exists and is not a folder")
     with tempfile.TemporaryDirectory() as scratch:
-        made = []  # (script, its .gz) made here: the runtime, the app's script
+        made = []  # (script, its .gz and .br) made here: the runtime, the app's script
         if not compiler:
             try:
                 runtime = without_compiler((source / "brython.js").read_text(encoding="utf-8"))
@@ -144,25 +159,34 @@ def write_bundle(dest, source=FILES, app=None, compiler=None):
             made.append((app.name, app.text))
         extra = {}
         for name, text in made:
-            (Path(scratch) / name).write_text(text, encoding="utf-8")
-            packed = Path(scratch) / (name + ".gz")
-            packed.write_bytes(precompressed((Path(scratch) / name).read_bytes()))
-            extra[name], extra[name + ".gz"] = Path(scratch) / name, packed
+            script = Path(scratch) / name
+            script.write_text(text, encoding="utf-8")
+            copies = {".gz": precompressed(script.read_bytes()), ".br": brotli_compressed(script.read_bytes())}
+            for suffix, data in copies.items():
+                if data is not None:
+                    Path(str(script) + suffix).write_bytes(data)
+            extra[name] = script
         if not compiler:
-            files = [path for path in files if path.name not in ("brython.js", "brython.js.gz")]
+            files = [path for path in files if path.name not in
+                     ("brython.js", *("brython.js" + suffix for suffix in PRECOMPRESSED))]
         scripts = [path for path in files if path.suffix == ".js"]
-        packed = [path for path in files if path.suffix == ".gz"]
+        packed = [path for path in files if path.suffix in PRECOMPRESSED]
         licence = [path for path in files if path.name == LICENCE]
         runtime = [extra[RUNTIME]] if RUNTIME in extra else []
         app_files = [extra[app.name]] if app is not None else []
-        ordered = [*runtime, *scripts, *app_files, *licence,
-                   *(Path(str(path) + ".gz") for path in runtime), *packed,
-                   *(Path(str(path) + ".gz") for path in app_files)]
+        ordered = [*runtime, *scripts, *app_files, *licence, *_copies(runtime), *packed,
+                   *_copies(app_files)]
         try:
             dest.mkdir(parents=True, exist_ok=True)
             return [_replace_with_copy(path, dest / path.name) for path in ordered]
         except OSError as error:
             raise BundleError(f"cannot write to {dest}: {error.strerror or error}") from None
+
+
+def _copies(scripts):
+    """The pre-compressed copies written beside `scripts`, NAME.gz then NAME.br."""
+    return [Path(str(path) + suffix) for suffix in PRECOMPRESSED for path in scripts
+            if Path(str(path) + suffix).exists()]
 
 
 def _replace_with_copy(source, target):

@@ -30,7 +30,7 @@ def parse_arguments(argv):
     bundle = commands.add_parser(
         "bundle", help="write the browser files into a folder and print the <script> tags",
         description="Write brython.js (with its licence) and implicitflow.brython.js into DEST, "
-                    "each with its pre-compressed copy (NAME.gz); print each file's size and "
+                    "each with its pre-compressed copies (NAME.gz, NAME.br); print each file's size and "
                     "Subresource Integrity hash, and the <script> tags to paste into a page. "
                     "With --app, the app's Python is compiled ahead of time into one script "
                     "(app.py: app.brython.js) and the runtime is brython_runtime.js, Brython "
@@ -50,7 +50,7 @@ def parse_arguments(argv):
                                "brython.js, for a page with no Python of its own (plain JavaScript)")
     serve = commands.add_parser(
         "serve", help="serve an app's folder with its same-origin GetResponse API proxy",
-        description="Serve DIR (pre-compressed NAME.gz, ETag, security headers) and proxy "
+        description="Serve DIR (pre-compressed NAME.br and NAME.gz, ETag, security headers) and proxy "
                     "API_PATH/* to the GetResponse API, as the app is deployed. Needs the server "
                     "extra: pip install 'implicitflow[server]'.")
     serve.add_argument("dir", metavar="DIR", help="the app's folder (its pages and what "
@@ -108,8 +108,8 @@ def bundle(dest, url_prefix, app_paths=None, no_compiler=False):
         data = path.read_bytes()
         if path.name == LICENCE:
             note = "Brython's licence: keep it beside the runtime"
-        elif path.suffix == ".gz":
-            note = f"{path.stem} pre-compressed, for a server that sends NAME.gz"
+        elif path.suffix in (".gz", ".br"):
+            note = f"{path.stem} pre-compressed, for a server that sends NAME{path.suffix}"
         else:
             note = sri_hash(data)
         print(f"  {path.name:<26} {len(data):>10,} B  {note}")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import brotli
 import pytest
 
 from implicitflow_bundle import BundleError, bundle_files, script_tags, sri_hash, write_bundle
@@ -37,17 +38,20 @@ def test_the_bundle_is_the_scripts_in_loading_order_then_the_licence(built, tmp_
 
     assert [path.name for path in written] == [
         "brython.js", "implicitflow.brython.js", "brython.LICENCE.txt",
-        "brython.js.gz", "implicitflow.brython.js.gz"]
+        "brython.js.gz", "implicitflow.brython.js.gz", "brython.js.br", "implicitflow.brython.js.br"]
     assert all(path.read_bytes() == (built / path.name).read_bytes() for path in written)
 
 
-def test_each_scripts_precompressed_copy_is_gzip_of_it(built, tmp_path):
+def test_each_scripts_precompressed_copies_are_gzip_and_brotli_of_it(built, tmp_path):
     written = {path.name: path.read_bytes() for path in write_bundle(tmp_path, source=built)}
 
     for name in ("brython.js", "implicitflow.brython.js"):
         assert gzip.decompress(written[name + ".gz"]) == written[name]
         # Zopfli's gzip, not gzip -9's: the bytes shipped are what the budget counts.
         assert len(written[name + ".gz"]) < len(gzip.compress(written[name], 9)) * 0.97
+        # Brotli at its best quality: smaller again.
+        assert brotli.decompress(written[name + ".br"]) == written[name]
+        assert len(written[name + ".br"]) < len(written[name + ".gz"]) * 0.9
 
 
 def test_the_tags_carry_each_scripts_sri_hash(built, tmp_path):
@@ -181,7 +185,7 @@ def test_an_app_built_with_app_from_the_installed_wheel_signs_in_against_the_moc
     again = run_checked([bin_dir / "implicitflow", "bundle", tmp_path / "again", "--app", "public/app.py"],
                         cwd=app, env=env)
 
-    assert printed.startswith("Wrote 7 files to public/vendor:\n  brython_runtime.js ")
+    assert printed.startswith("Wrote 10 files to public/vendor:\n  brython_runtime.js ")
     assert "Compiled into app.brython.js: public/app.py (its script) and no other module\n" in printed
     tags = [line.strip() for line in printed.splitlines() if line.strip().startswith("<script")]
     assert [tag.split('"')[1] for tag in tags] == [
@@ -211,7 +215,11 @@ def test_no_compiler_from_the_installed_wheel_needs_no_extra(wheel, tmp_path):  
     refused = run_checked([bin_dir / "implicitflow", "bundle", "other", "--app", "app.py"],
                           cwd=tmp_path, env=env, check=False)
 
-    assert printed.startswith("Wrote 5 files to vendor:\n  brython_runtime.js ")
+    assert printed.startswith("Wrote 6 files to vendor:\n  brython_runtime.js ")
+    # Without the bundle extra's brotli, the runtime cut here has its gzip copy only; the
+    # package keeps both of the wheel's.
+    assert sorted(path.name for path in (tmp_path / "vendor").iterdir() if path.suffix in (".gz", ".br")) == [
+        "brython_runtime.js.gz", "implicitflow.brython.js.br", "implicitflow.brython.js.gz"]
     runtime = (tmp_path / "vendor" / "brython_runtime.js").read_bytes()
     assert runtime == (DIST / "brython_runtime.js").read_bytes()
     assert refused.returncode == 1

@@ -119,7 +119,8 @@ def test_the_wheel_is_the_same_from_sdist_or_tree_and_carries_build_pys_bundle(w
          build_py_output], cwd=source_tree)
 
     files = bundle_in(wheel)
-    assert sorted(files) == ["brython.LICENCE.txt", "brython.js", "brython.js.gz", "implicitflow.brython.js",
+    assert sorted(files) == ["brython.LICENCE.txt", "brython.js", "brython.js.br", "brython.js.gz",
+                             "implicitflow.brython.js", "implicitflow.brython.js.br",
                              "implicitflow.brython.js.gz"]
     assert packaged_files(wheel) == packaged_files(again)
     (sdist,) = wheel.parent.glob("*.tar.gz")
@@ -194,7 +195,7 @@ def test_the_example_apps_pass_against_the_installed_wheel(which, wheel, tmp_pat
         shutil.copytree(EXAMPLES / name, apps / name, ignore=NOT_SOURCES)
         printed = run([bin_dir / "implicitflow", "bundle", "public/vendor", "--url", "vendor/"],
                       cwd=apps / name, env=env).stdout
-        assert printed.startswith("Wrote 5 files to public/vendor:\n  brython.js ")
+        assert printed.startswith("Wrote 7 files to public/vendor:\n  brython.js ")
         assert re.search(r'<script src="vendor/implicitflow.brython.js" integrity="sha384-[\w+/]{64}">',
                          printed)
         assert {path.name: path.read_bytes() for path in (apps / name / "public/vendor").iterdir()} == (

@@ -185,9 +185,10 @@ def test_an_app_is_the_same_bytes_when_built_twice(tmp_path):
         built.append({path.name: path.read_bytes() for path in (tmp_path / name).iterdir()})
 
     assert built[0] == built[1]
-    assert sorted(built[0]) == ["brython.LICENCE.txt", "brython_runtime.js", "brython_runtime.js.gz",
-                                "implicitflow.brython.js", "implicitflow.brython.js.gz",
-                                "main.brython.js", "main.brython.js.gz"]
+    assert sorted(built[0]) == ["brython.LICENCE.txt", "brython_runtime.js", "brython_runtime.js.br",
+                                "brython_runtime.js.gz", "implicitflow.brython.js",
+                                "implicitflow.brython.js.br", "implicitflow.brython.js.gz",
+                                "main.brython.js", "main.brython.js.br", "main.brython.js.gz"]
     script = built[0]["main.brython.js"].decode()
     # The modules beside the script that it imports, found without a PATH, named for tracebacks
     # by their own paths.

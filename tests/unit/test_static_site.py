@@ -3,6 +3,7 @@
 import gzip
 import os
 
+import brotli
 import httpx
 import pytest
 
@@ -13,6 +14,7 @@ from implicitflow_testing import ServerThread
 SCRIPT = b"console.log('implicitflow');\n" * 100
 #: Different bytes from compressing SCRIPT here, so a test sees which one was sent.
 PRECOMPRESSED = gzip.compress(SCRIPT, 1, mtime=0)
+IN_BROTLI = brotli.compress(SCRIPT, quality=1)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,18 @@ def client(tmp_path_factory):
     (folder / "outside.js.gz").symlink_to(elsewhere / "app.js.gz")
     (folder / "inside.js").write_bytes(SCRIPT)
     (folder / "inside.js.gz").symlink_to(folder / "app.js.gz")
+    # Both copies beside a file; a Brotli copy that does not hold its file; one inflating far
+    # past its file's size; one cut short.
+    (folder / "both.js").write_bytes(SCRIPT)
+    (folder / "both.js.gz").write_bytes(PRECOMPRESSED)
+    (folder / "both.js.br").write_bytes(IN_BROTLI)
+    (folder / "wrong-br.js").write_bytes(SCRIPT)
+    (folder / "wrong-br.js.br").write_bytes(brotli.compress(SCRIPT[:-1] + b"!"))
+    (folder / "wrong-br.js.gz").write_bytes(PRECOMPRESSED)
+    (folder / "inflating.js").write_bytes(SCRIPT)
+    (folder / "inflating.js.br").write_bytes(brotli.compress(SCRIPT + b"\0" * 50_000_000))
+    (folder / "cut.js").write_bytes(SCRIPT)
+    (folder / "cut.js.br").write_bytes(IN_BROTLI[:len(IN_BROTLI) // 2])
     with ServerThread(server_app(folder, api_path=None)) as site, \
             httpx.Client(base_url=site.url, timeout=10) as client:
         yield client
@@ -54,6 +68,31 @@ def test_a_gzip_client_gets_the_file_the_build_compressed(client):
     assert response.headers["content-encoding"] == "gzip"
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["vary"] == "Accept-Encoding"
+
+
+def test_a_brotli_client_gets_the_brotli_copy_before_the_gzip_one(client):
+    for accept_encoding in ("gzip, deflate, br, zstd", "br", "br;q=0.5, gzip;q=1"):
+        response, body = raw(client, "/both.js", accept_encoding)
+
+        assert body == IN_BROTLI and response.headers["content-encoding"] == "br"
+        assert response.headers["vary"] == "Accept-Encoding"
+        assert response.headers["content-type"].startswith("text/javascript")
+
+
+def test_a_client_refusing_brotli_gets_the_gzip_copy(client):
+    for accept_encoding in ("gzip", "gzip, br;q=0", "gzip, br;q=0.000"):
+        response, body = raw(client, "/both.js", accept_encoding)
+
+        assert body == PRECOMPRESSED and response.headers["content-encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("path", ["/wrong-br.js", "/inflating.js", "/cut.js"])
+def test_a_brotli_copy_that_does_not_hold_its_file_is_never_sent(client, path):
+    response, body = raw(client, path, "br, gzip")
+
+    assert response.headers.get("content-encoding") != "br"
+    decoded = gzip.decompress(body) if response.headers.get("content-encoding") == "gzip" else body
+    assert decoded == SCRIPT
 
 
 def test_a_client_without_gzip_gets_the_file_itself(client):

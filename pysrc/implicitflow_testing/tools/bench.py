@@ -61,7 +61,8 @@ PAGES = {
     "toolkit_js_fast": "/bench/callback_js_fast.html",
 }
 TOOLKIT_PAGES = ("toolkit", "toolkit_js", "toolkit_fast", "toolkit_js_fast")
-#: How the site is served: compressed per request, or from the NAME.gz files beside each file.
+#: How the site is served: compressed per request (gzip), or from the NAME.br and NAME.gz files
+#: beside each file (Brotli, which the browser asks for first).
 SERVINGS = ("plain", "precompressed")
 GZIP_SUFFIXES = {".js", ".html", ".css", ".py", ".txt"}
 STATE = "5" * 64
@@ -181,7 +182,8 @@ def ratios(callbacks):
 
 def measure_bytes(browser, site_url, kind="toolkit"):
     """Every file the toolkit's callback page needs (its final document and what that loads):
-    its size and the bytes the server sent for it (gzip, pre-compressed), as the page's own
+    its size and the bytes the server sent for it (pre-compressed: Brotli where the build wrote
+    NAME.br, else gzip), as the page's own
     Resource Timing entries give them."""
     context = browser.new_context()
     page = context.new_page()
@@ -312,13 +314,13 @@ def ratio(value, reference):
 
 @contextmanager
 def served_both_ways(site, extra=None):
-    """The site twice, in temporary folders: without .gz files (the server compresses each
+    """The site twice, in temporary folders: without .gz and .br files (the server gzips each
     response) and with a NAME.gz beside every text file (the server sends those as they are):
-    the build's own, and gzip -9 where a file came without one. `extra`: {relative path: file}
+    the build's own (and its NAME.br), and gzip -9 where a file came without one. `extra`: {relative path: file}
     added to both (hello.js, which the site does not ship)."""
     with tempfile.TemporaryDirectory(prefix="implicitflow-bench-") as scratch:
         plain, precompressed = Path(scratch) / "plain", Path(scratch) / "precompressed"
-        shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz"))
+        shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz", "*.br"))
         shutil.copytree(site, precompressed)
         for relative, source in (extra or {}).items():
             for folder in (plain, precompressed):
@@ -397,7 +399,7 @@ def table(results):
     for key, label in (("bytes", "callback page"), ("bytes_fast", "compiled callback page (--app)")):
         size = results[key]
         lines.append(f"Bytes loaded by the {label}: {size['raw']:,}, sent as {size['sent']:,}"
-                     " (gzip, pre-compressed)")
+                     " (pre-compressed: Brotli, else gzip)")
         for entry in size["files"]:
             lines.append(f"  {entry['file']:<28} {entry['raw']:>10,} B {entry['sent']:>9,} B sent")
         lines.append("  standard-library modules loaded: "
