@@ -44,3 +44,15 @@ def test_what_the_popup_logs_and_keeps_fails_the_app(implicitflow_audit, holes_a
         "the token is in the console, in the sign-in: (a popup) the popup got #access_token=<TOKEN>")
     assert report["token-not-in-address-bar"].evidence.startswith(
         f"the token is in the address bar: (a popup) {holes_app}?holes=popup")
+
+
+def test_a_denial_the_provider_is_slow_to_send_to_the_popup_is_waited_for(implicitflow_audit, holes_app,
+                                                                          getresponse_mock):
+    # The app's tab goes quiet at once while the popup still waits for the provider: the denial
+    # must be judged when it arrives, not reported as never sent.
+    getresponse_mock.set_latency(1500)
+
+    report = implicitflow_audit(holes_app + "?holes=popup", SIGN_IN, SIGNED_IN, only={"denied-sign-in"})
+    print(report.table())
+
+    assert report.failed_ids == set(), report.table()

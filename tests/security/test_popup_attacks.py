@@ -29,7 +29,9 @@ def test_consent_in_a_popup_the_opener_gave_up_on_stores_no_token(flow_page, sec
     serve_coop(flow_page, on_head=gives_up == "timeout")
     flow_page.open()
     with flow_page.page.context.expect_page() as opened:
-        flow_page.page.evaluate("window.startPopupLogin(2)")
+        # A 2 s timeout to give up by; 10 s where the popup must read as closed first (its HEAD
+        # request and polls, slower on a loaded machine, must not lose the race to the timer).
+        flow_page.page.evaluate(f"window.startPopupLogin({2 if gives_up == 'timeout' else 10})")
     popup = opened.value
     popup.wait_for_url(flow_page.mock.authorize_url + "*")
     flow_page.page.wait_for_function("window.popupOutcome !== null", timeout=15000)

@@ -417,6 +417,15 @@ class BrowserSession:
         self.settle()
         self.wait_quiet()
 
+    def wait_for_provider_reply(self, before):
+        """Wait (up to the step's timeout) until the provider has replied to the sign-in started
+        when `before` replies were in: a redirect back, or a page it showed instead. The reply
+        may go to a popup, whose network `settle` does not watch."""
+        deadline = time.monotonic() + self.target.timeout_ms / 1000
+        while (len(self.callbacks) + len(self.provider_pages_shown) == before
+               and time.monotonic() < deadline):
+            self.page.wait_for_timeout(50)
+
     def settle(self):
         """Wait until the app shows one of its two states and its network is quiet."""
         either = self.page.locator(self.target.sign_in).or_(self.page.locator(self.target.signed_in))

@@ -74,7 +74,9 @@ def sign_in(run):
 def denied_sign_in(run):
     with run.session() as session:
         session.open_app()
+        replies = len(session.callbacks) + len(session.provider_pages_shown)
         session.start_sign_in("pass", "deny")
+        session.wait_for_provider_reply(replies)
         session.settle()
         # Judged only once the mock has answered the denial: an app the mock never redirected
         # back to has not been tested at all.
