@@ -161,10 +161,10 @@ def write_bundle(dest, source=FILES, app=None, compiler=None):
         for name, text in made:
             script = Path(scratch) / name
             script.write_text(text, encoding="utf-8")
-            copies = {".gz": precompressed(script.read_bytes()), ".br": brotli_compressed(script.read_bytes())}
-            for suffix, data in copies.items():
-                if data is not None:
-                    Path(str(script) + suffix).write_bytes(data)
+            data = script.read_bytes()
+            for suffix, packed in ((".gz", precompressed(data)), (".br", brotli_compressed(data))):
+                if packed is not None:
+                    Path(str(script) + suffix).write_bytes(packed)
             extra[name] = script
         if not compiler:
             files = [path for path in files if path.name not in

@@ -36,7 +36,7 @@ def _brotli():
     return brotli
 
 
-#: Content-Encoding: the suffix of its pre-compressed copy, best first. Brotli's is about 17%
+#: Content-Encoding: the suffix of its pre-compressed copy, best first. Brotli's is about 16%
 #: smaller than Zopfli's gzip for brython.js (RFC 7932); every browser asks for it, over
 #: http://127.0.0.1 as well as HTTPS.
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
@@ -124,9 +124,9 @@ def _brotli_holds(path, packed):
 
 class PrecompressedFiles(StaticFiles):
     """StaticFiles that answers a client accepting Brotli with `NAME.br`, else one accepting gzip
-    with `NAME.gz`, when `precompressed_copy` finds one; with a `fallback` file, that file answers every path that
-    is none. `immutable`: the names (a compiled pattern, searched in the path) cached for a
-    year; every other file is revalidated."""
+    with `NAME.gz`, when `precompressed_copy` finds one; with a `fallback` file, that file
+    answers every path that is none. `immutable`: the names (a compiled pattern, searched in the
+    path) cached for a year; every other file is revalidated."""
 
     def __init__(self, *, fallback=None, immutable=HASHED_NAME, **options):
         super().__init__(**options)

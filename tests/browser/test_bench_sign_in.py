@@ -4,9 +4,9 @@ implicitflow_testing.tools.bench` measures them: the toolkit's, plain JavaScript
 floor's and hello.js's. The figures themselves belong to the benchmark, not to a test."""
 
 import pytest
+from tests.conftest import DIST
 
 from implicitflow_testing.tools.bench import LOGIN_PAGES, login_once, served_both_ways
-from tests.conftest import DIST
 
 pytestmark = pytest.mark.browser
 

@@ -316,8 +316,8 @@ def ratio(value, reference):
 def served_both_ways(site, extra=None):
     """The site twice, in temporary folders: without .gz and .br files (the server gzips each
     response) and with a NAME.gz beside every text file (the server sends those as they are):
-    the build's own (and its NAME.br), and gzip -9 where a file came without one. `extra`: {relative path: file}
-    added to both (hello.js, which the site does not ship)."""
+    the build's own (and its NAME.br), and gzip -9 where a file came without one. `extra`:
+    {relative path: file} added to both (hello.js, which the site does not ship)."""
     with tempfile.TemporaryDirectory(prefix="implicitflow-bench-") as scratch:
         plain, precompressed = Path(scratch) / "plain", Path(scratch) / "precompressed"
         shutil.copytree(site, plain, ignore=shutil.ignore_patterns("*.gz", "*.br"))
