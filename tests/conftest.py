@@ -102,7 +102,8 @@ class FlowPage:
 
     def start_login(self, return_to=None):
         """Call login() and wait for the provider's page (or, with auto-approve, our callback)."""
-        self.page.evaluate("rt => window.startLogin(rt)", return_to)
+        # The old document's flag is forgotten, so that arrived() waits for the new document's.
+        self.page.evaluate("rt => { delete window.pythonDone; window.startLogin(rt) }", return_to)
         self.page.wait_for_load_state()
 
     def sign_in(self, return_to=None):

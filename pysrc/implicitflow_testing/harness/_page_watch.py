@@ -24,6 +24,13 @@ ASSET_TYPES = ("script", "stylesheet")
 GONE = (404, 410)
 
 
+def _cut_by_navigation(error: Exception) -> bool:
+    """Whether a page.evaluate failed because the page navigated under it (Chromium and Firefox
+    word it alike; WebKit's driver waits for the new document instead)."""
+    message = str(error)
+    return "Execution context was destroyed" in message or "because of a navigation" in message
+
+
 def broken_asset(url: str, status: int) -> str:
     """"http://app/vendor/brython.js answered 404: did you run implicitflow bundle?" (the hint
     for the scripts `implicitflow bundle` writes)."""
@@ -117,12 +124,20 @@ class PageWatch:
             raise PythonErrorInPage("the page failed:\n" + "\n---\n".join(failures))
 
     def wait_for_flag(self, name: str, timeout: int = 15000) -> Any:
-        """Wait until the page's Python sets `window[name]`; fail at once on a traceback."""
+        """Wait until the page's Python sets `window[name]`; fail at once on a traceback.
+
+        The page may navigate while it is waited for (a sign-in's redirect back, the callback
+        snippet's fresh document): the flag is the new document's, so a read that the navigation
+        cut short is asked again."""
         waited, step = 0, 25
         while True:
             self.check()
-            if self.page.evaluate("name => window[name] !== undefined", name):
-                return self.page.evaluate("name => window[name]", name)
+            try:
+                if self.page.evaluate("name => window[name] !== undefined", name):
+                    return self.page.evaluate("name => window[name]", name)
+            except Exception as error:  # Playwright's Error: only a navigation is waited out
+                if not _cut_by_navigation(error):
+                    raise
             if waited >= timeout:
                 raise TimeoutError(f"window.{name} was not set within {timeout} ms")
             self.page.wait_for_timeout(step)
