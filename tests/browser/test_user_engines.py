@@ -1,6 +1,7 @@
-"""A user's tests on another engine: pytest-playwright's own `--browser firefox` with our fixtures,
-from a project folder outside this checkout, and how a browser that cannot be had is reported.
-The browser is found as the plugin finds it (implicitflow_testing.harness._browsers)."""
+"""A user's tests on another engine: how the plugin finds a browser for pytest-playwright's own
+`--browser firefox` (implicitflow_testing.harness._browsers), and how a browser that cannot be had
+is reported. The example apps' tests run in Firefox from the installed wheel
+(tests/installed/test_installed_product.py)."""
 
 import os
 import shutil
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from implicitflow_bundle import write_bundle
 from implicitflow_testing.harness import _browsers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,21 +22,6 @@ def run_pytest(folder, *options):
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *options],
                           cwd=folder, env=env, capture_output=True, text=True, timeout=600)
-
-
-@pytest.mark.browser
-def test_the_example_apps_tests_pass_with_browser_firefox(tmp_path):
-    for name in ("brython-app", "javascript-app"):
-        shutil.copytree(EXAMPLES / name, tmp_path / name, ignore=shutil.ignore_patterns("vendor"))
-        public = tmp_path / name / "public"
-        # As each example's own tests say: the app compiled ahead of time, or no Python at all.
-        write_bundle(public / "vendor", source=DIST,
-                     **({"app": [public / "app.py"]} if name == "brython-app" else {"compiler": False}))
-
-    run = run_pytest(tmp_path, "--browser", "firefox")
-
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "6 passed" in run.stdout, run.stdout
 
 
 def test_browser_webkit_without_playwrights_webkit_fails_saying_what_to_install(tmp_path):
