@@ -28,7 +28,8 @@ def public(tmp_path_factory):
 @pytest.fixture
 def app_url(serve_app, getresponse_mock, public):
     url = serve_app(public, api_path="/api/getresponse")
-    getresponse_mock.register_client("example-app", "example-secret", [url + "/"])
+    # Its redirect URI: its dedicated callback page, which hands the answer to the app page.
+    getresponse_mock.register_client("example-app", "example-secret", [url + "/callback.html"])
     return url
 
 

@@ -153,7 +153,8 @@ def test_the_release_passes_twine_check_and_carries_its_licences(wheel):
 
 def audit_served_app(public, bin_dir, env, cwd):
     """`implicitflow serve PUBLIC --mock` (its own mock), and `implicitflow-audit --app` run
-    against it with the example's client id; the audit's CompletedProcess."""
+    against it with the example's client id, and its dedicated callback page as the redirect URI
+    where it has one; the audit's CompletedProcess."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -169,8 +170,10 @@ def audit_served_app(public, bin_dir, env, cwd):
         mock = re.search(r"^Mock GetResponse: (http://\S+)", printed, re.M)
         assert mock, f"implicitflow serve did not start:\n{printed}"
         # As the README's "Audit it" shows: --client-id registers the app's client with the mock.
-        return run([bin_dir / "implicitflow-audit", "--app", f"http://127.0.0.1:{port}/", "--mock", mock[1],
-                    "--client-id", "example-app",
+        app = f"http://127.0.0.1:{port}/"
+        callback = ["--redirect-uri", app + "callback.html"] if (public / "callback.html").exists() else []
+        return run([bin_dir / "implicitflow-audit", "--app", app, "--mock", mock[1],
+                    "--client-id", "example-app", *callback,
                     "--sign-in", 'role=button[name="Sign in with GetResponse"]',
                     "--signed-in", "text=Signed in as"], cwd=cwd, env=env, check=False)
     finally:

@@ -54,7 +54,7 @@ def test_an_app_served_with_a_mock_signs_in_and_passes_the_audit(public):
     port = free_port()
     app_url = f"http://127.0.0.1:{port}/"
     with run_mock_server() as mock:
-        mock.register_client("example-app", "example-secret", [app_url])
+        mock.register_client("example-app", "example-secret", [app_url + "callback.html"])
         server, printed = start_serving(public, "--api-path", "/api/getresponse", "--port", port,
                                         "--mock", mock.url)
         try:

@@ -1,5 +1,6 @@
 """Every page that takes an OAuth2 answer starts with the callback snippet the documentation
-shows (docs/brython-apps.md), verbatim. (That every copied block matches its file is
+shows (docs/brython-apps.md), verbatim: the snippet in the app page, or the one of a dedicated
+callback page. (That every copied block matches its file is
 tests/unit/test_docs.py.)"""
 
 import re
@@ -22,14 +23,17 @@ def callback_pages():
 
 def test_every_callback_page_starts_with_the_documented_snippet():
     guide = (ROOT / "docs" / "brython-apps.md").read_text(encoding="utf-8")
-    [snippet] = [code for _, code in BLOCK.findall(guide) if "location.replace(" in code]
+    [in_page] = [code for _, code in BLOCK.findall(guide) if "window.stop()" in code]
+    [dedicated] = [code for path, code in BLOCK.findall(guide) if path.endswith("/callback.html")]
     pages = callback_pages()
 
     assert len(pages) >= 12
+    assert "web/examples/javascript-app/public/callback.html" in pages
     for path in pages:
         if path in OWN_SNIPPET:
             continue
         page = (ROOT / path).read_text(encoding="utf-8")
+        snippet = dedicated if "location.pathname.replace(" in page else in_page
         assert snippet in page, f"{path} lacks the documented callback snippet"
         if "<script src=" in page:
             assert page.index(snippet) < page.index("<script src="), f"{path}: a script runs first"

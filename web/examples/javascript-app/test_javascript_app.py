@@ -1,4 +1,5 @@
-"""The plain-JavaScript example app against the mock GetResponse, in Chromium.
+"""The plain-JavaScript example app against the mock GetResponse, in Chromium (or Firefox, with
+`pytest --browser firefox`).
 
     pip install 'implicitflow[testing]' pytest-playwright
     implicitflow bundle public/vendor --no-compiler
@@ -10,14 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-PUBLIC = Path(__file__).parent / "public"  # index.html, app.js, and vendor/ (implicitflow bundle)
+#: index.html, app.js, callback.html (the redirect_uri), and vendor/ (implicitflow bundle)
+PUBLIC = Path(__file__).parent / "public"
 
 
 @pytest.fixture
 def app_url(serve_app, getresponse_mock):
     url = serve_app(PUBLIC, api_path="/api/getresponse")
     # The mock starts each test knowing only its demo client: register the app's own.
-    getresponse_mock.register_client("example-app", "example-secret", [url + "/"])
+    getresponse_mock.register_client("example-app", "example-secret", [url + "/callback.html"])
     return url
 
 
@@ -28,6 +30,8 @@ def test_sign_in_shows_the_account(page, app_url, getresponse_mock):
 
     expect(page.locator("#status")).to_have_text("Signed in as ada.lovelace@example.com")
     assert "#" not in page.url  # the token has left the address bar
+    # and was never in this page's URL, which the performance timeline keeps
+    assert "access_token" not in page.evaluate("JSON.stringify(performance.getEntries())")
     assert [r["path"] for r in getresponse_mock.requests() if r["path"].startswith("/v3/")] == [
         "/v3/accounts"]  # called through the app's /api/getresponse proxy
 

@@ -13,7 +13,8 @@ implicitflowReady.then(async (implicitflow) => {
   const flow = implicitflow.create({
     provider: "getresponse",
     clientId: CLIENT_ID,
-    redirectUri: location.origin + location.pathname,
+    // GetResponse sends the user back to callback.html, which hands the answer to this page.
+    redirectUri: location.origin + location.pathname.replace(/[^/]*$/, "callback.html"),
     // The GetResponse API sends no CORS headers: your server forwards /api/getresponse/* to
     // https://api.getresponse.com/v3/* (in tests, `serve_app` does it to the mock's API).
     apiBase: "/api/getresponse",
