@@ -1,8 +1,8 @@
 """The product as a user gets it: the wheel, built from the sdist as a package index would
 serve it, installed in a new virtual environment outside this checkout; `implicitflow bundle`;
 and the example apps of web/examples run with their own tests from there, in Chromium and
-Firefox. On the machine's
-python3 and on the newest CPython found beside it, since users have both."""
+Firefox. On the machine's python3 and on the newest CPython found beside it, since users have
+both."""
 
 import os
 import re
@@ -183,8 +183,8 @@ def audit_served_app(public, bin_dir, env, cwd):
 
 def run_example_tests(apps, browser, bin_dir, env):
     """The examples' tests with `--browser BROWSER`. A stock Firefox refused for the newest
-    Playwright (docs/testing.md, "Other browser engines") is followed as a user would: the fix its message
-    names is installed, and the tests run again."""
+    Playwright (docs/testing.md, "Other browser engines") is followed as a user would: the fix
+    its message names is installed, and the tests run again."""
     command = [bin_dir / "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "--browser", browser]
     tests = run(command, cwd=apps, env=env, check=False)
     pinned = "playwright>=1.58,<1.65"

@@ -25,8 +25,9 @@ GONE = (404, 410)
 
 
 def _cut_by_navigation(error: Exception) -> bool:
-    """Whether a page.evaluate failed because the page navigated under it (Chromium and Firefox
-    word it alike; WebKit's driver waits for the new document instead)."""
+    """Whether a page.evaluate failed because the page navigated under it (Playwright words it
+    alike in Chromium and Firefox; the tests' WebKitWebDriver page answers None instead, which
+    the wait reads as "not set yet")."""
     message = str(error)
     return "Execution context was destroyed" in message or "because of a navigation" in message
 
