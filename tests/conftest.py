@@ -103,7 +103,13 @@ class FlowPage:
     def start_login(self, return_to=None):
         """Call login() and wait for the provider's page (or, with auto-approve, our callback)."""
         # The old document's flag is forgotten, so that arrived() waits for the new document's.
-        self.page.evaluate("rt => { delete window.pythonDone; window.startLogin(rt) }", return_to)
+        # login() only schedules the navigation: a load-state wait right after it can return
+        # before the navigation starts, and the next evaluate then meets the page being torn
+        # down. The old document is marked, and the wait is for a document without the mark (the
+        # address alone cannot tell: a provider answering at once comes back to the same one).
+        self.page.evaluate("rt => { delete window.pythonDone; window.leftForLogin = true;"
+                           " window.startLogin(rt) }", return_to)
+        self.page.wait_for_function("() => window.leftForLogin === undefined")
         self.page.wait_for_load_state()
 
     def sign_in(self, return_to=None):

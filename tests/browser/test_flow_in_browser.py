@@ -100,7 +100,7 @@ def test_callback_crafted_by_an_attacker_is_rejected(flow_page, getresponse_mock
     attacker_token = httpx.post(getresponse_mock.api_base + "/token", auth=("demo-client", "demo-secret"),
                                 data={"grant_type": "client_credentials"}).json()["access_token"]
     flow_page.open()
-    flow_page.page.evaluate("window.startLogin()")  # the victim has a login of their own pending
+    flow_page.start_login()  # the victim has a login of their own pending
     crafted = (f"{flow_page.url}#access_token={attacker_token}&state={'a' * 64}"
                "&token_type=bearer&expires_in=3600")
 
