@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI.
 #   ./dev.sh demo [options]   set up, build, and run the demo against the local mock GetResponse
-#   ./dev.sh test [pytest args]   set up, build, and run the whole test suite
+#   ./dev.sh test [pytest args]   set up, build, and run the whole test suite on two workers
 #
 # Set-up, done each time and quick when nothing changed, one line per step:
 #   - venv: .venv, made with $PYTHON (default python3);
@@ -163,7 +163,10 @@ case "$command" in
         setup_engines
         setup_nginx
         build_site
-        exec "$VENV/bin/python" -m pytest "$@"
+        # Two workers (pytest-xdist) halve the suite's time: most of it is browsers waiting.
+        # Tests that share one thing across a run (the security figures) are grouped onto one
+        # worker with xdist_group; `-n 0` after the command runs everything in this process.
+        exec "$VENV/bin/python" -m pytest -n 2 --dist loadgroup "$@"
         ;;
     demo)
         if wants_help "$@" && [ -x "$VENV/bin/python" ]; then
