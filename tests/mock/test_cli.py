@@ -13,12 +13,21 @@ from implicitflow_testing.mock import Limits
 from implicitflow_testing.tools.mock_cli import limits_of, parse_arguments
 
 
+def start_cli(*flags, command=None):
+    """The mock's CLI started as from a terminal. SIGINT is put back to its default in the
+    child: a shell starting a job in the background (`cmd &` without job control) hands it on
+    ignored, and Python then never turns Ctrl-C into KeyboardInterrupt."""
+    command = command or [sys.executable, "-m", "implicitflow_testing.tools.mock_cli"]
+    return subprocess.Popen([*command, "--port", "0", *flags], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 def test_cli_serves_and_stops_cleanly_on_ctrl_c():
     executable = shutil.which("implicitflow-mock") or sys.executable
     command = [executable] if executable.endswith("implicitflow-mock") else [
         executable, "-m", "implicitflow_testing.tools.mock_cli"]
-    process = subprocess.Popen(command + ["--port", "0", "--auto-approve"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_cli("--auto-approve", command=command)
     try:
         first_line = process.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", first_line).group(0)
@@ -53,9 +62,7 @@ def test_cli_refuses_a_configuration_it_cannot_serve(flags, complaint):
 
 
 def test_cli_prints_what_it_answered_just_before_a_reset():
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
-                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = start_cli()
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         with httpx.Client(base_url=url) as http:
@@ -69,9 +76,7 @@ def test_cli_prints_what_it_answered_just_before_a_reset():
 
 
 def test_cli_names_the_api_key_and_takes_another():
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
-                                "--port", "0", "--api-key", "my-key"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = start_cli("--api-key", "my-key")
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         banner = "".join(process.stdout.readline() for _ in range(5))
@@ -85,11 +90,8 @@ def test_cli_names_the_api_key_and_takes_another():
 
 
 def test_cli_caps_what_it_remembers():
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
-                                "--port", "0", "--quiet", "--max-tokens", "3",
-                                "--max-refresh-tokens", "2", "--max-codes", "2",
-                                "--max-rate-buckets", "1"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = start_cli("--quiet", "--max-tokens", "3", "--max-refresh-tokens", "2",
+                        "--max-codes", "2", "--max-rate-buckets", "1")
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         with httpx.Client(base_url=url, auth=("demo-client", "demo-secret")) as http:
@@ -109,9 +111,7 @@ def test_cli_caps_what_it_remembers():
 
 def test_cli_token_lifetime_outlives_a_reset():
     # A CI job's /_mock/reset must not give the next job GetResponse's default lifetime.
-    process = subprocess.Popen([sys.executable, "-m", "implicitflow_testing.tools.mock_cli",
-                                "--port", "0", "--quiet", "--token-lifetime", "90"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_cli("--quiet", "--token-lifetime", "90")
     try:
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         with httpx.Client(base_url=url, auth=("demo-client", "demo-secret")) as http:
