@@ -4,6 +4,7 @@
                                                [--browser chromium|firefox|webkit]
                                                [--hellojs node_modules/hellojs/dist/hello.js]
     python -m implicitflow_testing.tools.bench --soak SECONDS [--through-serve] [--json soak-results.json]
+    python -m implicitflow_testing.tools.bench --profile floor,toolkit_fast [--runs 7] [--dist DIR]
 
 It measures the installed pages and bundle, or the build given with --dist (a checkout's
 web/dist), on both paths: Python compiled in the page under the full brython.js, and compiled
@@ -16,7 +17,8 @@ hello.js. It prints a table and writes the same figures as JSON; it exits non-ze
 something fails to run.
 
 With --soak it measures instead the mock under sustained load, with --through-serve behind
-`implicitflow serve`'s API proxy (see tools/soak.py).
+`implicitflow serve`'s API proxy (see tools/soak.py). With --profile it shows instead where the
+named pages' first visits spend their time, in Chromium's profiler (tools/first_visit_profile.py).
 """
 
 import argparse
@@ -45,6 +47,7 @@ from implicitflow_testing.mock._server import run_mock_server
 from implicitflow_testing.serving import ServerThread
 from implicitflow_testing.tools._raw_http import RawConnection
 from implicitflow_testing.tools._site import SiteNotFound, site_folder
+from implicitflow_testing.tools.first_visit_profile import profile_first_visits, profile_table
 from implicitflow_testing.tools.soak import main as soak_main
 
 #: The callback pages, each storing the token from the same answer, and the Brython floor.
@@ -365,6 +368,21 @@ def run(runs, dist=None, browser_name="chromium", hellojs=None):
     return results
 
 
+def profile(runs, dist, kinds):
+    """First visits of the `kinds` pages under Chromium's profiler (tools/first_visit_profile)."""
+    from playwright.sync_api import sync_playwright
+
+    with site_folder(dist) as site, served_both_ways(site) as site_urls, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_args("chromium"))
+        try:
+            return profile_first_visits(
+                browser, site_urls["precompressed"], {kind: PAGES[kind] for kind in kinds}, runs,
+                lambda page: wait_for_token_ready(page, PageWatch(page), name="appReady"))
+        finally:
+            browser.close()
+
+
 def table(results):
     callback, lines = results["callback"], []
     if "browser" in results:
@@ -444,6 +462,10 @@ def main(argv=None):
     parser.add_argument("--hellojs", metavar="FILE", type=Path,
                         help="also measure the sign-in with this hello.js (dist/hello.js of the npm "
                              "package hellojs)")
+    parser.add_argument("--profile", metavar="PAGES",
+                        help="instead, profile first visits of these pages (comma-separated, of: "
+                             + ", ".join(PAGES) + ") in Chromium: self time by script and "
+                             "function")
     parser.add_argument("--soak", type=positive_int, metavar="SECONDS",
                         help="instead, soak an implicitflow-mock for SECONDS: token requests at full "
                              "speed with implicit sign-ins and API calls, per-minute figures and RSS")
@@ -455,7 +477,19 @@ def main(argv=None):
         parser.error(f"--hellojs {args.hellojs}: no such file")
     if args.soak:
         return soak_main(args.soak, args.json, through_serve=args.through_serve)
+    if args.profile is not None:
+        unknown = sorted(set(args.profile.split(",")) - set(PAGES))
+        if unknown:
+            parser.error(f"--profile: no such page: {', '.join(unknown)} (pages: {', '.join(PAGES)})")
+        if args.browser != "chromium":
+            parser.error("--profile needs Chromium's DevTools Protocol: drop --browser")
     try:
+        if args.profile is not None:
+            results = profile(max(1, args.runs), args.dist, args.profile.split(","))
+            print(profile_table(results, max(1, args.runs)))
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+            return 0
         results = run(max(1, args.runs), args.dist, args.browser, args.hellojs)
     except (BenchmarkFailed, SiteNotFound, PythonErrorInPage, TimeoutError, BrowserNotFound,
             ChromiumNotFound) as error:
