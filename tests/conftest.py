@@ -131,7 +131,7 @@ class FlowPage:
         return self.page.evaluate("window.hasToken()")
 
     def call_api(self, path):
-        self.page.evaluate("path => window.callApi(path)", path)
+        self.page.evaluate("path => { window.callApi(path) }", path)
         self.page.wait_for_function("window.apiResult !== null", timeout=10000)
         self.watch.check()
         return self.page.evaluate("window.apiResult")

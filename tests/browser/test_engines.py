@@ -46,7 +46,7 @@ def test_the_callback_snippet_leaves_the_token_in_no_url_a_script_can_read(
     page_watch.wait_for_flag("pythonDone")
     python_page.evaluate("sessionStorage.removeItem('thirdPartySaw')")
 
-    python_page.evaluate("window.startLogin()")
+    python_page.evaluate("() => { window.startLogin() }")
     python_page.get_by_role("button", name="Allow").click()
     python_page.wait_for_url(url)
     page_watch.wait_for_flag("pythonDone")
@@ -102,17 +102,17 @@ def test_two_providers_on_one_page_each_take_only_their_own_login(
     python_page.goto(url)
     page_watch.wait_for_flag("pythonDone")
 
-    python_page.evaluate("window.startLogin('max')")
+    python_page.evaluate("() => { window.startLogin('max') }")
     python_page.get_by_role("button", name="Allow").click()
     python_page.wait_for_url(url)
     page_watch.wait_for_flag("pythonDone")
 
     assert python_page.evaluate("window.outcomes") == {"smb": "none", "max": "login"}
     assert python_page.evaluate("window.tokenOf('smb')") is None
-    python_page.evaluate("window.callApi('max', '/accounts')")
+    python_page.evaluate("() => { window.callApi('max', '/accounts') }")
     python_page.wait_for_function("window.apiResult !== null")
     assert python_page.evaluate("window.apiResult")["ok"]["accountId"]
-    python_page.evaluate("window.callApi('smb', '/accounts')")
+    python_page.evaluate("() => { window.callApi('smb', '/accounts') }")
     python_page.wait_for_function("window.apiResult !== null")
     assert python_page.evaluate("window.apiResult") == "LoginRequiredError"
 
@@ -163,7 +163,7 @@ def test_a_popup_started_outside_a_click(flow_page, browser_name):
     Playwright), so there the popup opens."""
     flow_page.open()
 
-    flow_page.page.evaluate("window.startPopupLogin()")
+    flow_page.page.evaluate("() => { window.startPopupLogin() }")
 
     if through_webdriver(browser_name):
         flow_page.page.wait_for_function("window.popupOutcome !== null", timeout=10000)

@@ -181,7 +181,7 @@ def test_max_sends_x_domain_on_api_calls(max_flow_page, getresponse_max_mock):
 def test_logout(flow_page):
     flow_page.sign_in()
 
-    flow_page.page.evaluate("window.logout()")
+    flow_page.page.evaluate("() => { window.logout() }")
 
     assert not flow_page.has_token()
     assert flow_page.events() == ["login", "logout"]
@@ -196,7 +196,7 @@ def test_logout_in_one_tab_signs_out_the_others_sharing_local_storage(flow_page)
     other.wait_for_function("window.pythonDone === true")
     assert other.evaluate("window.hasToken()")
 
-    flow_page.page.evaluate("window.logout()")
+    flow_page.page.evaluate("() => { window.logout() }")
 
     other.wait_for_function("Array.from(window.events).includes('logout')", timeout=5000)
     assert not other.evaluate("window.hasToken()")

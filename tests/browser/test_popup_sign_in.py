@@ -75,7 +75,7 @@ def test_a_blocked_popup_is_popup_blocked_and_says_to_use_a_click(flow_page):
     flow_page.page.add_init_script("window.open = () => null;")  # what a popup blocker does
     flow_page.open()
 
-    flow_page.page.evaluate("window.startPopupLogin()")
+    flow_page.page.evaluate("() => { window.startPopupLogin() }")
 
     outcome = wait_for_popup_outcome(flow_page)
     assert (outcome["name"], outcome["kind"]) == ("PopupBlockedError", "popup_blocked")
@@ -87,7 +87,7 @@ def test_a_blocked_popup_is_popup_blocked_and_says_to_use_a_click(flow_page):
 def test_no_answer_in_time_is_a_timeout_and_closes_the_popup(flow_page):
     flow_page.open()
     with flow_page.page.context.expect_page() as opened:
-        flow_page.page.evaluate("window.startPopupLogin(1)")
+        flow_page.page.evaluate("() => { window.startPopupLogin(1) }")
     popup = opened.value
 
     outcome = wait_for_popup_outcome(flow_page)
@@ -137,7 +137,7 @@ def test_two_popup_sign_ins_in_a_row(flow_page):
     open_popup(flow_page).get_by_role("button", name="Allow").click()
     assert wait_for_popup_outcome(flow_page) == "login /after-popup"
     first = flow_page.page.evaluate("window.tokenExpiresAt()")
-    flow_page.page.evaluate("window.logout()")
+    flow_page.page.evaluate("() => { window.logout() }")
 
     open_popup(flow_page).get_by_role("button", name="Allow").click()
 

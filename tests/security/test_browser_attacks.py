@@ -45,7 +45,7 @@ def test_a_login_started_in_another_tab_does_not_validate_here(flow_page):
 @pytest.mark.parametrize("record", ["garbage", "state=%ZZ&created_at=1", "created_at=1e400"])
 def test_a_tampered_pending_login_is_refused_cleanly(flow_page, record):
     flow_page.open()
-    flow_page.page.evaluate("window.startLogin()")
+    flow_page.page.evaluate("() => { window.startLogin() }")
     flow_page.page.wait_for_url(flow_page.mock.authorize_url + "*")
     state = flow_page.page.url.split("state=")[1].split("&")[0]
     flow_page.open()  # back on the app's origin, whose sessionStorage holds the record

@@ -14,7 +14,7 @@ def answer_url(flow_page, state):
 
 def started_login(flow_page):
     flow_page.open()
-    flow_page.page.evaluate("window.startLogin()")
+    flow_page.page.evaluate("() => { window.startLogin() }")
     flow_page.page.wait_for_url(flow_page.mock.authorize_url + "*")
     return flow_page.page.url.split("state=")[1].split("&")[0]
 

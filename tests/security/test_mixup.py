@@ -139,17 +139,17 @@ def two_provider_page(python_page, page_watch, site, getresponse_mock, getrespon
 @pytest.mark.browser
 def test_signing_in_to_max_on_a_page_that_also_has_getresponse(two_provider_page, security_report):
     page, watch, url = two_provider_page
-    page.evaluate("window.startLogin('max')")
+    page.evaluate("() => { window.startLogin('max') }")
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(url)
     watch.wait_for_flag("pythonDone")
 
     assert page.evaluate("window.outcomes") == {"smb": "none", "max": "login"}
     assert page.evaluate("window.tokenOf('smb')") is None
-    page.evaluate("window.callApi('max', '/accounts')")
+    page.evaluate("() => { window.callApi('max', '/accounts') }")
     page.wait_for_function("window.apiResult !== null")
     assert page.evaluate("window.apiResult")["ok"]["accountId"]
-    page.evaluate("window.callApi('smb', '/accounts')")
+    page.evaluate("() => { window.callApi('smb', '/accounts') }")
     page.wait_for_function("window.apiResult !== null")
     assert page.evaluate("window.apiResult") == "LoginRequiredError"
     security_report["mix-up: GetResponse and MAX (one client id) on one page"] = (

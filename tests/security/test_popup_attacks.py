@@ -64,7 +64,7 @@ def test_a_popup_holding_a_copy_of_its_login_refuses_it_and_closes_itself(flow_p
     serve_coop(flow_page, on_head=True)
     flow_page.open()
     with flow_page.page.context.expect_page() as opened:
-        flow_page.page.evaluate("window.startPopupLogin(2)")
+        flow_page.page.evaluate("() => { window.startPopupLogin(2) }")
     popup = opened.value
     popup.wait_for_url(flow_page.mock.authorize_url + "*")
     flow_page.page.evaluate("localStorage.setItem('test.copy', JSON.stringify(Object.entries("
@@ -107,7 +107,7 @@ def test_other_documents_of_the_origin_neither_hear_the_answer_nor_read_the_stat
     spy.goto(flow_page.site.url + "/test/landing.html")
     spy.evaluate(SPY)
     with flow_page.page.context.expect_page() as opened:
-        flow_page.page.evaluate("window.startPopupLogin()")
+        flow_page.page.evaluate("() => { window.startPopupLogin() }")
     popup = opened.value
     popup.wait_for_url(flow_page.mock.authorize_url + "*")
     state = popup.url.split("state=")[1].split("&")[0]

@@ -37,7 +37,7 @@ def test_a_third_party_script_on_the_callback_page_never_sees_the_token(
     page_watch.wait_for_flag("pythonDone")
     python_page.evaluate("sessionStorage.removeItem('thirdPartySaw')")
 
-    python_page.evaluate("window.startLogin()")
+    python_page.evaluate("() => { window.startLogin() }")
     python_page.get_by_role("button", name="Allow").click()
     python_page.wait_for_url(url)
     page_watch.wait_for_flag("pythonDone")
