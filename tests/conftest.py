@@ -176,3 +176,34 @@ def hellojs_script():
     except OSError:
         shutil.rmtree(staging)
     return script
+
+
+# -- the security suite's figures ----------------------------------------------------------
+# Here, not in tests/security/conftest.py: under pytest-xdist the controller collects nothing,
+# so it loads only this conftest, and it is the controller that prints the summary.
+SECURITY_FIGURES = {}
+
+
+@pytest.fixture(scope="session")
+def security_report():
+    """`security_report["name"] = "figure"`: printed in the summary at the end, for the
+    documentation to quote."""
+    return SECURITY_FIGURES
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker hands its figures over
+        session.config.workeroutput["security_figures"] = dict(SECURITY_FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    SECURITY_FIGURES.update(getattr(node, "workeroutput", {}).get("security_figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not SECURITY_FIGURES:
+        return
+    terminalreporter.section("security and reliability figures")
+    for name, figure in SECURITY_FIGURES.items():
+        terminalreporter.write_line(f"{name}: {figure}")
